@@ -1,0 +1,82 @@
+"""Personas every test can use: two regions, their coordinators, an administrator, an employer."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from contactpunt.factories import (
+    AdministratorFactory,
+    CoordinatorFactory,
+    EmployerUserFactory,
+    RegionFactory,
+    RegionPostcodeRangeFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Every test starts with an empty cache (rate limits) and its own media folder."""
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def region_a(db):
+    region = RegionFactory(name="Noord-Nederland", slug="noord-nederland")
+    RegionPostcodeRangeFactory(region=region, start="9000", end="9999")
+    return region
+
+
+@pytest.fixture
+def region_b(db):
+    region = RegionFactory(name="Utrecht", slug="utrecht")
+    RegionPostcodeRangeFactory(region=region, start="3400", end="3999")
+    return region
+
+
+@pytest.fixture
+def coordinator_a(region_a):
+    return CoordinatorFactory(email="coordinator.a@contactpunt.example", regions=[region_a])
+
+
+@pytest.fixture
+def coordinator_b(region_b):
+    return CoordinatorFactory(email="coordinator.b@contactpunt.example", regions=[region_b])
+
+
+@pytest.fixture
+def administrator(db):
+    return AdministratorFactory(email="beheer@contactpunt.example")
+
+
+@pytest.fixture
+def employer_user(db):
+    return EmployerUserFactory(email="werkgever@zorg.example")
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_a(coordinator_a):
+    return _logged_in(coordinator_a)
+
+
+@pytest.fixture
+def client_b(coordinator_b):
+    return _logged_in(coordinator_b)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return _logged_in(administrator)
+
+
+@pytest.fixture
+def employer_client(employer_user):
+    return _logged_in(employer_user)

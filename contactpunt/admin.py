@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Branch,
+    Function,
+    LabourMarketRegion,
+    Municipality,
+    NextStep,
+    OutboxMail,
+    PostcodeArea,
+    Region,
+    RegionPostcodeRange,
+    TargetGroup,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active"]
+    list_filter = ["role", "is_active", "regions"]
+    search_fields = ["email", "first_name", "last_name"]
+    filter_horizontal = ["regions", "groups", "user_permissions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (_("Role and regions"), {"fields": ["role", "regions"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "role", "regions", "password1", "password2"]}),
+    ]
+
+
+class RegionPostcodeRangeInline(admin.TabularInline):
+    model = RegionPostcodeRange
+    extra = 1
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["labour_market_regions"]
+    inlines = [RegionPostcodeRangeInline]
+
+
+@admin.register(LabourMarketRegion)
+class LabourMarketRegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province", "labour_market_region"]
+    list_filter = ["province", "labour_market_region"]
+    search_fields = ["code", "name"]
+    list_select_related = ["labour_market_region"]
+
+
+@admin.register(PostcodeArea)
+class PostcodeAreaAdmin(admin.ModelAdmin):
+    list_display = ["pc4", "place_names", "municipality"]
+    search_fields = ["pc4", "place_names"]
+    list_select_related = ["municipality"]
+    raw_id_fields = ["municipality"]
+
+
+@admin.register(Branch, Function, NextStep, TargetGroup)
+class ReferenceItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "active"]
+    list_editable = ["position", "active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(OutboxMail)
+class OutboxMailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["sent_at"]
+    readonly_fields = ["to", "subject", "body_text", "created_at", "claimed_at", "sent_at", "attempts", "last_error"]
+    exclude = ["body_html"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,76 @@
+"""Outgoing e-mail through an outbox: written with the event, sent once by a Celery task."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxMail
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died; the sweep tries again.
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+
+
+def queue_mail(*, to: str, template: str, context: dict[str, Any], language: str | None = None) -> OutboxMail:
+    """Render `<template>_subject.txt`, `.txt` and `.html` and queue the mail after commit."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}.txt", context)
+        body_html = render_to_string(f"{template}.html", context)
+    mail = OutboxMail.objects.create(to=to, subject=subject, body_text=body_text, body_html=body_html)
+    transaction.on_commit(lambda: enqueue_mail(mail.pk))
+    return mail
+
+
+def enqueue_mail(mail_id: int) -> None:
+    """Hand the mail to the broker; if it is down, the periodic sweep picks the mail up later."""
+    from .tasks import send_outbox_mail
+
+    try:
+        send_outbox_mail.delay(mail_id)
+    except Exception:
+        logger.warning("Outbox mail %s not handed to the broker; the sweep retries it", mail_id)
+
+
+def send_mail_once(mail_id: int) -> bool:
+    """Claim the mail with a conditional update and send it; False when someone else has it."""
+    now = timezone.now()
+    claimed = (
+        OutboxMail.objects.filter(pk=mail_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return False
+    mail = OutboxMail.objects.get(pk=mail_id)
+    message = EmailMultiAlternatives(mail.subject, mail.body_text, settings.DEFAULT_FROM_EMAIL, [mail.to])
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        OutboxMail.objects.filter(pk=mail_id).update(claimed_at=None, last_error=type(error).__name__)
+        raise
+    OutboxMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def mails_left_behind(now=None):
+    """Unsent mails nobody is working on: never enqueued, failed, or claimed by a dead worker."""
+    now = now or timezone.now()
+    return OutboxMail.objects.filter(
+        Q(claimed_at__isnull=True, created_at__lt=now - timedelta(minutes=1)) | Q(claimed_at__lt=now - CLAIM_LEASE),
+        sent_at__isnull=True,
+        attempts__lt=MAX_ATTEMPTS,
+    )

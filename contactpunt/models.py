@@ -1,0 +1,261 @@
+"""Shared base pieces: users and roles, regions with their postcode areas, reference lists."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class LabourMarketRegion(models.Model):
+    """A CBS arbeidsmarktregio (35 in 2026), e.g. AM01 Groningen."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("labour market region")
+        verbose_name_plural = _("labour market regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    """A gemeente, keyed by its 4-digit CBS code."""
+
+    code = models.CharField(_("CBS code"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    labour_market_region = models.ForeignKey(
+        LabourMarketRegion,
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        verbose_name=_("labour market region"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostcodeArea(models.Model):
+    """A PC4 area with a rough centroid, for routing and straight-line distance."""
+
+    pc4 = models.CharField(_("PC4"), max_length=4, primary_key=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    place_names = models.CharField(_("places"), max_length=255, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="postcode_areas", verbose_name=_("municipality")
+    )
+
+    class Meta:
+        ordering = ["pc4"]
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+
+    def __str__(self) -> str:
+        return f"{self.pc4} {self.place_names}"
+
+
+class Region(models.Model):
+    """A regional contact point (regionaal contactpunt) and the area it serves."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    labour_market_regions = models.ManyToManyField(
+        LabourMarketRegion, blank=True, related_name="regions", verbose_name=_("labour market regions")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionPostcodeRange(models.Model):
+    """An explicit PC4 range served by a region: the fallback before import and for exceptions."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="postcode_ranges")
+    start = models.CharField(_("from PC4"), max_length=4)
+    end = models.CharField(_("to PC4"), max_length=4)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("postcode range")
+        verbose_name_plural = _("postcode ranges")
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lte=models.F("end")), name="postcode_range_start_before_end"),
+            models.CheckConstraint(condition=Q(start__regex=r"^[1-9][0-9]{3}$"), name="postcode_range_start_pc4"),
+            models.CheckConstraint(condition=Q(end__regex=r"^[1-9][0-9]{3}$"), name="postcode_range_end_pc4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end}"
+
+
+class ReferenceItem(models.Model):
+    """A line in a reference list that administrators keep; `slug` is what code refers to."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Branch(ReferenceItem):
+    """A branch of zorg en welzijn (VVT, gehandicaptenzorg, GGZ, ...)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+
+
+class Function(ReferenceItem):
+    """A job (helpende, VIG, verpleegkundige, ...)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("function")
+        verbose_name_plural = _("functions")
+
+
+class NextStep(ReferenceItem):
+    """A kind of next step a candidate can want (meeloopdag, open huis, BBL, ...)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("next step")
+        verbose_name_plural = _("next steps")
+
+
+class TargetGroup(ReferenceItem):
+    """A target group (doelgroep) that needs attention, e.g. status holders or returners."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class EducationLevel(models.IntegerChoices):
+    """Highest education completed, ordered so that a minimum level can be compared."""
+
+    NONE = 0, _("No diploma")
+    VMBO = 10, _("vmbo")
+    MBO1 = 20, _("mbo level 1")
+    MBO2 = 30, _("mbo level 2")
+    HAVO_VWO = 35, _("havo / vwo")
+    MBO3 = 40, _("mbo level 3")
+    MBO4 = 50, _("mbo level 4")
+    HBO = 60, _("hbo")
+    WO = 70, _("university (wo)")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> User:
+        extra_fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMINISTRATOR)
+        return self._create_user(email, password, **extra_fields)
+
+    def coordinators(self):
+        return self.filter(role=User.Role.COORDINATOR, is_active=True)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address; the role decides what they see."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        EMPLOYER = "employer", _("Employer")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.COORDINATOR)
+    regions = models.ManyToManyField(Region, blank=True, related_name="users", verbose_name=_("regions"))
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR or self.is_superuser
+
+    @property
+    def is_employer(self) -> bool:
+        return self.role == self.Role.EMPLOYER
+
+    @property
+    def works_candidates(self) -> bool:
+        """Coordinators and administrators work the candidate dashboard."""
+        return self.is_coordinator or self.is_administrator
+
+
+class OutboxMail(models.Model):
+    """An e-mail written in the same transaction as the event it reports, sent by a task.
+
+    Nothing is lost while the broker is down: the periodic sweep sends what was left behind.
+    """
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,63 @@
+import factory
+from django.conf import settings
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from contactpunt.factories import RegionFactory
+from contactpunt.models import EducationLevel
+
+from .models import Candidate, Channel, Consent, ConsentPurpose, ContactMoment, Situation, Source, TimelineEvent
+from .services import email_key
+
+
+class CandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = Candidate
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"kandidaat{n}@example.org")
+    email_key = factory.LazyAttribute(lambda o: email_key(o.email))
+    phone = factory.Sequence(lambda n: f"+316{10000000 + n:08d}")
+    postcode = "9711 AB"
+    place = "Groningen"
+    region = factory.SubFactory(RegionFactory)
+    situation = Situation.WORKING_OUTSIDE_CARE
+    education_level = EducationLevel.MBO2
+    source = Source.CAMPAIGN
+    signed_up_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def consents(self, create, extracted, **kwargs):
+        if not create:
+            return
+        granted = extracted if extracted is not None else [ConsentPurpose.CONTACT]
+        Consent.objects.bulk_create(
+            Consent(
+                candidate=self,
+                purpose=purpose,
+                granted=purpose in granted,
+                text_version=settings.PRIVACY_STATEMENT_VERSION,
+            )
+            for purpose in ConsentPurpose.values
+        )
+
+    @factory.post_generation
+    def signup_event(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            TimelineEvent.objects.create(
+                candidate=self,
+                kind=TimelineEvent.Kind.SIGNUP,
+                created_at=self.signed_up_at,
+                data={"channel": "intake", "source": self.source, "repeat": False, "changed": []},
+            )
+
+
+class ContactMomentFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactMoment
+
+    candidate = factory.SubFactory(CandidateFactory)
+    channel = Channel.PHONE
+    summary = "Kennismakingsgesprek gevoerd."

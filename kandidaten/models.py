@@ -1,0 +1,271 @@
+"""Candidates (kandidaten / geïnteresseerden), their consents, contact moments and timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contactpunt.models import Branch, EducationLevel, Function, NextStep, Region, TargetGroup
+from contactpunt.workdays import first_contact_cutoff, working_days_between
+
+
+class Situation(models.TextChoices):
+    PUPIL = "pupil", _("At school (secondary school)")
+    STUDENT = "student", _("Student (mbo, hbo or university)")
+    JOB_SEEKER = "job_seeker", _("Looking for work")
+    WORKING_OUTSIDE_CARE = "working_outside_care", _("Working outside zorg en welzijn")
+    WORKING_IN_CARE = "working_in_care", _("Working in zorg en welzijn")
+    RETURNER = "returner", _("Returner: I used to work in care")
+    RETIRED = "retired", _("Retired")
+    OTHER = "other", _("Something else")
+
+
+class Source(models.TextChoices):
+    CAMPAIGN = "campaign", _("Ik Zorg campaign")
+    WELCOME_PANEL = "welcome_panel", _("Welcome panel (Werken in de Zorg)")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    SCHOOL = "school", _("School")
+    UWV_MUNICIPALITY = "uwv_municipality", _("UWV or municipality")
+    EMPLOYER = "employer", _("An employer")
+    ACQUAINTANCE = "acquaintance", _("Family or friends")
+    OTHER = "other", _("Other")
+
+
+class TravelDistance(models.IntegerChoices):
+    KM_5 = 5, _("up to 5 km")
+    KM_10 = 10, _("up to 10 km")
+    KM_15 = 15, _("up to 15 km")
+    KM_25 = 25, _("up to 25 km")
+    KM_40 = 40, _("up to 40 km")
+    KM_60 = 60, _("more than 40 km")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    IN_CONVERSATION = "in_conversation", _("In conversation")
+    REFERRED = "referred", _("Referred")
+    STARTED = "started", _("Started")
+    STOPPED = "stopped", _("Stopped")
+
+
+class StopReason(models.TextChoices):
+    NOT_REACHABLE = "not_reachable", _("Could not be reached")
+    NO_LONGER_INTERESTED = "no_longer_interested", _("No longer interested")
+    FOUND_WORK_ELSEWHERE = "found_work_elsewhere", _("Found work outside zorg en welzijn")
+    NOT_SUITABLE = "not_suitable", _("Care work does not suit them")
+    CIRCUMSTANCES = "circumstances", _("Personal circumstances")
+    MOVED = "moved", _("Moved out of the region")
+    OTHER = "other", _("Other")
+
+
+class CandidateQuerySet(QuerySet["Candidate"]):
+    def visible_to(self, user) -> CandidateQuerySet:
+        """Coordinators see their regions only; administrators see all, employers none here."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self
+        if user.is_coordinator:
+            return self.filter(region__in=user.regions.all())
+        return self.none()
+
+    def national_queue(self) -> CandidateQuerySet:
+        return self.filter(region__isnull=True)
+
+    def open(self) -> CandidateQuerySet:
+        return self.exclude(status__in=[Status.STARTED, Status.STOPPED])
+
+    def overdue(self, now: datetime | None = None) -> CandidateQuerySet:
+        """No first contact while the sign-up is older than the allowed working days."""
+        cutoff = first_contact_cutoff(now or timezone.now(), settings.FIRST_CONTACT_WORKING_DAYS)
+        return self.filter(first_contact_at__isnull=True, signed_up_at__lt=cutoff).open()
+
+
+class Candidate(models.Model):
+    """A person interested in work in zorg en welzijn, routed to a region by postcode."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    email_key = models.CharField(max_length=254, db_index=True, editable=False)
+    phone = models.CharField(_("phone number"), max_length=20, db_index=True)
+    postcode = models.CharField(_("postcode"), max_length=7, db_index=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("region"),
+    )
+
+    situation = models.CharField(_("current situation"), max_length=30, choices=Situation)
+    education_level = models.PositiveSmallIntegerField(_("highest education"), choices=EducationLevel)
+    diplomas = models.CharField(_("diplomas"), max_length=500, blank=True)
+    diploma_abroad = models.BooleanField(_("diploma obtained abroad"), default=False)
+    diploma_outdated = models.BooleanField(_("outdated care diploma or lapsed BIG registration"), default=False)
+
+    branches = models.ManyToManyField(Branch, blank=True, related_name="candidates", verbose_name=_("branches"))
+    functions = models.ManyToManyField(Function, blank=True, related_name="candidates", verbose_name=_("functions"))
+    next_steps = models.ManyToManyField(
+        NextStep, blank=True, related_name="candidates", verbose_name=_("next steps wanted")
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="candidates", verbose_name=_("target groups")
+    )
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
+    max_travel_km = models.PositiveSmallIntegerField(
+        _("maximum travel distance"), choices=TravelDistance, default=TravelDistance.KM_15
+    )
+    support_needs = models.TextField(_("support needs"), max_length=1000, blank=True)
+    source = models.CharField(_("how they heard of us"), max_length=30, choices=Source)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    stop_reason = models.CharField(_("reason for stopping"), max_length=30, choices=StopReason, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_candidates",
+        verbose_name=_("coordinator"),
+    )
+    signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now, db_index=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_up_at"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        indexes = [
+            models.Index(fields=["region", "status", "-signed_up_at"]),
+            models.Index(fields=["last_name", "postcode"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__lte=60),
+                name="candidate_hours_per_week_at_most_60",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.STOPPED) | ~Q(stop_reason=""),
+                name="candidate_stopped_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def pc4(self) -> str:
+        return self.postcode[:4]
+
+    def age_in_working_days(self, now: datetime | None = None) -> int:
+        return working_days_between(self.signed_up_at, now or timezone.now())
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return (
+            self.first_contact_at is None
+            and self.status not in (Status.STARTED, Status.STOPPED)
+            and self.age_in_working_days(now) > settings.FIRST_CONTACT_WORKING_DAYS
+        )
+
+
+class ConsentPurpose(models.TextChoices):
+    CONTACT = "contact", _("Contact by the contact point")
+    SHARE_WITH_EMPLOYERS = "share_with_employers", _("Share my profile with employers I am introduced to")
+    CAMPAIGN_NEWS = "campaign_news", _("Campaign news")
+
+
+class Consent(models.Model):
+    """One answer to one consent question, with the privacy text version it was given under."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose)
+    granted = models.BooleanField(_("granted"))
+    text_version = models.CharField(_("privacy statement version"), max_length=20)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.granted}"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    VIDEO = "video", _("Video call")
+    IN_PERSON = "in_person", _("In person")
+    CHAT = "chat", _("Chat or WhatsApp")
+
+
+class ContactMoment(models.Model):
+    """A conversation (contactmoment / gesprek) a coordinator had with the candidate."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="contact_moments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    happened_at = models.DateTimeField(_("date and time"), default=timezone.now)
+    summary = models.TextField(_("summary"), max_length=4000)
+    abilities = models.TextField(_("what the person can do"), max_length=2000, blank=True)
+    wishes = models.TextField(_("what the person wants"), max_length=2000, blank=True)
+    agreed_next_step = models.CharField(_("agreed next step"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_at"]
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.happened_at:%Y-%m-%d}"
+
+
+class TimelineEvent(models.Model):
+    """One line in a candidate's history: who did what, when. Never edited afterwards."""
+
+    class Kind(models.TextChoices):
+        SIGNUP = "signup", _("Sign-up")
+        CONTACT = "contact", _("Contact moment")
+        STATUS = "status", _("Status change")
+        ASSIGNMENT = "assignment", _("Assignment")
+        EDIT = "edit", _("Details changed")
+        ROUTING = "routing", _("Region changed")
+        MERGE = "merge", _("Merged")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=20, choices=Kind)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    contact_moment = models.OneToOneField(
+        ContactMoment, on_delete=models.CASCADE, null=True, blank=True, related_name="timeline_event"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

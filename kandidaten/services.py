@@ -1,0 +1,337 @@
+"""Writes on candidates: sign-up with duplicate rules, assignment, status, contact moments, merge.
+
+Every function here records what happened in the candidate's timeline, with who did it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from contactpunt.mail import queue_mail
+from contactpunt.models import Region, User
+from contactpunt.postcodes import place_for_postcode, route_postcode
+
+from .models import (
+    Candidate,
+    CandidateQuerySet,
+    Consent,
+    ConsentPurpose,
+    ContactMoment,
+    Status,
+    TimelineEvent,
+)
+
+MANY_TO_MANY_FIELDS = ("branches", "functions", "next_steps", "target_groups")
+
+
+class SignupChannel:
+    """Where a sign-up came in; kept in the timeline."""
+
+    INTAKE = "intake"
+    PHONE = "phone"
+
+
+class InvalidTransition(Exception):
+    """The requested status change is not allowed from the current status."""
+
+
+# nieuw → in gesprek → doorverwezen → gestart, or gestopt (with a reason) from anywhere open.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.IN_CONVERSATION, Status.REFERRED, Status.STOPPED},
+    Status.IN_CONVERSATION: {Status.REFERRED, Status.STARTED, Status.STOPPED},
+    Status.REFERRED: {Status.IN_CONVERSATION, Status.STARTED, Status.STOPPED},
+    Status.STARTED: {Status.STOPPED},
+    Status.STOPPED: {Status.NEW, Status.IN_CONVERSATION},
+}
+
+
+def email_key(email: str) -> str:
+    """An e-mail address reduced to what identifies the mailbox, to spot the same person.
+
+    Case, a `+tag` and (for Gmail) dots do not change where mail arrives.
+    """
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def find_existing_candidate(*, email: str, phone: str) -> Candidate | None:
+    """The candidate a new sign-up belongs to: same e-mail address or same phone number."""
+    return (
+        Candidate.objects.filter(Q(email__iexact=email) | Q(email_key=email_key(email)) | Q(phone=phone))
+        .order_by("signed_up_at", "id")
+        .first()
+    )
+
+
+def likely_duplicates(
+    *,
+    scope: CandidateQuerySet,
+    first_name: str = "",
+    last_name: str = "",
+    postcode: str = "",
+    email: str = "",
+    phone: str = "",
+    exclude_id: int | None = None,
+) -> CandidateQuerySet:
+    """Candidates that are probably the same person: same name and postcode, similar e-mail, same phone."""
+    condition = Q(pk__in=[])
+    if last_name and postcode:
+        condition |= Q(first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), postcode=postcode)
+    if email and "@" in email:
+        key = email_key(email)
+        condition |= Q(email__iexact=email.strip()) | Q(email_key=key)
+        local = key.split("@", 1)[0]
+        if len(local) >= 4:
+            condition |= Q(email_key__startswith=f"{local}@")
+    if phone:
+        condition |= Q(phone=phone)
+    queryset = scope.filter(condition)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset.select_related("region").order_by("-signed_up_at")[:10]
+
+
+@dataclass(frozen=True)
+class Registration:
+    candidate: Candidate
+    created: bool
+
+
+@transaction.atomic
+def candidate_register(
+    *,
+    details: dict[str, Any],
+    consents: dict[str, bool],
+    channel: str,
+    actor: User | None = None,
+) -> Registration:
+    """Sign a person up, or update them if they signed up before (same e-mail or phone).
+
+    Routes by postcode; a sign-up that matches nobody's region lands in the national queue.
+    The confirmation e-mail goes out after commit.
+    """
+    fields = {key: value for key, value in details.items() if key not in MANY_TO_MANY_FIELDS}
+    relations = {key: details[key] for key in MANY_TO_MANY_FIELDS if key in details}
+    fields["email_key"] = email_key(fields["email"])
+    if not fields.get("place"):
+        fields["place"] = place_for_postcode(fields["postcode"])
+    now = timezone.now()
+
+    candidate = find_existing_candidate(email=fields["email"], phone=fields["phone"])
+    created = candidate is None
+    if created:
+        candidate = Candidate(**fields, region=route_postcode(fields["postcode"]), signed_up_at=now)
+        candidate.save()
+        changed: list[str] = []
+    else:
+        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        changed = _apply_resignup(candidate, fields, actor=actor, now=now)
+
+    for name, values in relations.items():
+        getattr(candidate, name).set(values)
+    _record_consents(candidate, consents, now=now)
+    TimelineEvent.objects.create(
+        candidate=candidate,
+        kind=TimelineEvent.Kind.SIGNUP,
+        actor=actor,
+        created_at=now,
+        data={"channel": channel, "source": candidate.source, "repeat": not created, "changed": changed},
+    )
+    _queue_signup_confirmation(candidate)
+    return Registration(candidate=candidate, created=created)
+
+
+def _apply_resignup(candidate: Candidate, fields: dict[str, Any], *, actor: User | None, now) -> list[str]:
+    """A repeat sign-up brings newer details; a stopped candidate is picked up again."""
+    changed = [name for name, value in fields.items() if value not in ("", None) and getattr(candidate, name) != value]
+    for name in changed:
+        setattr(candidate, name, fields[name])
+    if "postcode" in changed:
+        _reroute(candidate, route_postcode(candidate.postcode), actor=actor, now=now)
+    if candidate.status == Status.STOPPED:
+        _record_status(candidate, Status.NEW, actor=actor, now=now, note="repeat_signup")
+    candidate.save()
+    return changed
+
+
+def _queue_signup_confirmation(candidate: Candidate) -> None:
+    """Tell the person what happens next: a coordinator calls within two working days."""
+    queue_mail(
+        to=candidate.email,
+        template="kandidaten/email/signup_confirmation",
+        context={
+            "candidate": candidate,
+            "region": candidate.region,
+            "working_days": settings.FIRST_CONTACT_WORKING_DAYS,
+        },
+    )
+
+
+def _record_consents(candidate: Candidate, consents: dict[str, bool], *, now) -> None:
+    Consent.objects.bulk_create(
+        Consent(
+            candidate=candidate,
+            purpose=purpose,
+            granted=bool(consents.get(purpose, False)),
+            text_version=settings.PRIVACY_STATEMENT_VERSION,
+            recorded_at=now,
+        )
+        for purpose in ConsentPurpose.values
+    )
+
+
+def _reroute(candidate: Candidate, region: Region | None, *, actor: User | None, now) -> None:
+    if candidate.region_id == (region.pk if region else None):
+        return
+    TimelineEvent.objects.create(
+        candidate=candidate,
+        kind=TimelineEvent.Kind.ROUTING,
+        actor=actor,
+        created_at=now,
+        data={
+            "from": str(candidate.region) if candidate.region_id else None,
+            "to": str(region) if region else None,
+        },
+    )
+    candidate.region = region
+
+
+def _record_status(
+    candidate: Candidate, status: str, *, actor: User | None, now, reason: str = "", note: str = ""
+) -> None:
+    TimelineEvent.objects.create(
+        candidate=candidate,
+        kind=TimelineEvent.Kind.STATUS,
+        actor=actor,
+        created_at=now,
+        data={"from": candidate.status, "to": status, "reason": reason, "note": note},
+    )
+    candidate.status = status
+    candidate.stop_reason = reason if status == Status.STOPPED else ""
+
+
+@transaction.atomic
+def candidate_change_status(
+    *, candidate: Candidate, status: str, actor: User, reason: str = "", note: str = ""
+) -> None:
+    """Move a candidate along the pipeline; stopping needs a reason."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if status == candidate.status or status not in ALLOWED_TRANSITIONS[candidate.status]:
+        raise InvalidTransition(f"{candidate.status} → {status}")
+    if status == Status.STOPPED and not reason:
+        raise InvalidTransition("stopping needs a reason")
+    _record_status(candidate, status, actor=actor, now=timezone.now(), reason=reason, note=note)
+    candidate.save(update_fields=["status", "stop_reason", "updated_at"])
+
+
+@transaction.atomic
+def candidate_assign(*, candidate: Candidate, assignee: User | None, actor: User) -> None:
+    """Give the candidate to a coordinator (or nobody); the assignee must serve the candidate's region."""
+    if candidate.assigned_to_id == (assignee.pk if assignee else None):
+        return
+    TimelineEvent.objects.create(
+        candidate=candidate,
+        kind=TimelineEvent.Kind.ASSIGNMENT,
+        actor=actor,
+        data={"to": str(assignee) if assignee else None, "to_id": assignee.pk if assignee else None},
+    )
+    candidate.assigned_to = assignee
+    candidate.save(update_fields=["assigned_to", "updated_at"])
+
+
+@transaction.atomic
+def candidate_update(*, candidate: Candidate, details: dict[str, Any], actor: User) -> list[str]:
+    """A coordinator corrects or completes the details; returns the names of what changed."""
+    now = timezone.now()
+    fields = {key: value for key, value in details.items() if key not in MANY_TO_MANY_FIELDS}
+    changed = [name for name, value in fields.items() if getattr(candidate, name) != value]
+    for name in changed:
+        setattr(candidate, name, fields[name])
+    if "email" in changed:
+        candidate.email_key = email_key(candidate.email)
+    if "postcode" in changed:
+        _reroute(candidate, route_postcode(candidate.postcode), actor=actor, now=now)
+    for name in MANY_TO_MANY_FIELDS:
+        if name in details:
+            current = set(getattr(candidate, name).values_list("pk", flat=True))
+            wanted = {item.pk for item in details[name]}
+            if current != wanted:
+                getattr(candidate, name).set(details[name])
+                changed.append(name)
+    if changed:
+        candidate.save()
+        TimelineEvent.objects.create(
+            candidate=candidate, kind=TimelineEvent.Kind.EDIT, actor=actor, created_at=now, data={"changed": changed}
+        )
+    return changed
+
+
+@transaction.atomic
+def candidate_hand_to_region(*, candidate: Candidate, region: Region, actor: User) -> None:
+    """An administrator hands a candidate from the national queue (or elsewhere) to a region."""
+    _reroute(candidate, region, actor=actor, now=timezone.now())
+    candidate.assigned_to = None
+    candidate.save(update_fields=["region", "assigned_to", "updated_at"])
+
+
+@transaction.atomic
+def contact_moment_log(*, candidate: Candidate, actor: User, details: dict[str, Any]) -> ContactMoment:
+    """Record a conversation; the first one ends the wait and puts a new candidate 'in gesprek'."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    moment = ContactMoment.objects.create(candidate=candidate, author=actor, **details)
+    TimelineEvent.objects.create(
+        candidate=candidate,
+        kind=TimelineEvent.Kind.CONTACT,
+        actor=actor,
+        created_at=moment.happened_at,
+        contact_moment=moment,
+    )
+    update_fields = ["updated_at"]
+    if candidate.first_contact_at is None or moment.happened_at < candidate.first_contact_at:
+        candidate.first_contact_at = moment.happened_at
+        update_fields.append("first_contact_at")
+    if candidate.status == Status.NEW:
+        _record_status(candidate, Status.IN_CONVERSATION, actor=actor, now=timezone.now())
+        update_fields += ["status", "stop_reason"]
+    candidate.save(update_fields=update_fields)
+    return moment
+
+
+@transaction.atomic
+def candidate_merge(*, keep: Candidate, remove: Candidate, actor: User) -> Candidate:
+    """Fold a duplicate into `keep`, moving every timeline entry, contact moment and consent."""
+    if keep.pk == remove.pk:
+        raise ValueError("A candidate cannot be merged with itself.")
+    keep = Candidate.objects.select_for_update().get(pk=keep.pk)
+    remove = Candidate.objects.select_for_update().get(pk=remove.pk)
+    for field in Candidate._meta.concrete_fields:
+        if field.name in ("id", "created_at", "updated_at"):
+            continue
+        if getattr(keep, field.attname) in ("", None) and getattr(remove, field.attname) not in ("", None):
+            setattr(keep, field.attname, getattr(remove, field.attname))
+    keep.signed_up_at = min(keep.signed_up_at, remove.signed_up_at)
+    if remove.first_contact_at and (not keep.first_contact_at or remove.first_contact_at < keep.first_contact_at):
+        keep.first_contact_at = remove.first_contact_at
+    for name in MANY_TO_MANY_FIELDS:
+        getattr(keep, name).add(*getattr(remove, name).all())
+    TimelineEvent.objects.filter(candidate=remove).update(candidate=keep)
+    ContactMoment.objects.filter(candidate=remove).update(candidate=keep)
+    Consent.objects.filter(candidate=remove).update(candidate=keep)
+    TimelineEvent.objects.create(
+        candidate=keep,
+        kind=TimelineEvent.Kind.MERGE,
+        actor=actor,
+        data={"merged_name": remove.full_name, "merged_id": remove.pk},
+    )
+    remove.delete()
+    keep.save()
+    return keep
