@@ -1,0 +1,221 @@
+"""Forms for candidate details: the public intake, the phone intake and the coordinator's edit form.
+
+Forms validate and normalise; saving is done by `kandidaten.services`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from contactpunt.forms import PhoneField, PostcodeField
+from contactpunt.models import Branch, Function, NextStep, TargetGroup
+
+from .models import Candidate, ConsentPurpose
+
+_MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#|javascript:", re.IGNORECASE)
+# Letters of any alphabet, spaces, hyphens, apostrophes and dots (Jan-Willem, d'Ancona, J.P.).
+_NAME = re.compile(r"^[^\W\d_]+(?:[\s.'’\-]+[^\W\d_]+)*\.?$")
+
+
+def reject_markup(value: str) -> None:
+    if value and _MARKUP.search(value):
+        raise ValidationError(_("Please leave out HTML or code: write plain text."), code="markup")
+
+
+def validate_name(value: str) -> None:
+    if value and not _NAME.match(value.strip()):
+        raise ValidationError(_("Use letters only, with spaces, hyphens or apostrophes if needed."), code="name")
+
+
+class ReferenceChoiceField(forms.ModelMultipleChoiceField):
+    """Check boxes for an administrator-kept reference list (only its active lines)."""
+
+    def __init__(self, model, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(queryset=model.objects.filter(active=True), **kwargs)
+
+
+class CandidateDetailsForm(forms.ModelForm):
+    """All details of a candidate, grouped the way the intake asks for them."""
+
+    phone = PhoneField(help_text=_("A coordinator calls you on this number."))
+    postcode = PostcodeField(help_text=_("For example 9711 AB. We use it to find the contact point near you."))
+    branches = ReferenceChoiceField(Branch, label=_("Where would you like to work?"))
+    functions = ReferenceChoiceField(Function, label=_("Which jobs interest you?"))
+    next_steps = ReferenceChoiceField(NextStep, label=_("What would you like to do next?"))
+    target_groups = ReferenceChoiceField(
+        TargetGroup,
+        label=_("Does one of these apply to you? (optional)"),
+        help_text=_("This helps us find a place that suits you."),
+    )
+    hours_per_week = forms.IntegerField(
+        label=_("How many hours a week would you like to work?"),
+        required=False,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        widget=forms.NumberInput(attrs={"min": 1, "max": 60, "inputmode": "numeric"}),
+    )
+
+    # Fields grouped in fieldsets, in the order a person answers them.
+    sections = [
+        (_("Your contact details"), ["first_name", "last_name", "email", "phone"]),
+        (_("Where do you live?"), ["postcode", "place"]),
+        (
+            _("About you"),
+            ["situation", "education_level", "diplomas", "diploma_abroad", "diploma_outdated", "target_groups"],
+        ),
+        (
+            _("What are you looking for?"),
+            ["branches", "functions", "next_steps", "hours_per_week", "max_travel_km"],
+        ),
+        (_("Anything else?"), ["support_needs", "source", "message"]),
+    ]
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "postcode",
+            "place",
+            "situation",
+            "education_level",
+            "diplomas",
+            "diploma_abroad",
+            "diploma_outdated",
+            "target_groups",
+            "branches",
+            "functions",
+            "next_steps",
+            "hours_per_week",
+            "max_travel_km",
+            "support_needs",
+            "source",
+            "message",
+        ]
+        labels = {
+            "place": _("Place (optional)"),
+            "situation": _("What do you do now?"),
+            "education_level": _("What is your highest completed education?"),
+            "diplomas": _("Which diplomas or certificates do you have? (optional)"),
+            "diploma_abroad": _("I obtained my diploma abroad"),
+            "diploma_outdated": _("I have an old care diploma or my BIG registration has lapsed"),
+            "max_travel_km": _("How far are you willing to travel?"),
+            "support_needs": _("Do you need support or adjustments? (optional)"),
+            "source": _("How did you hear about us?"),
+            "message": _("Is there anything else you would like to tell us? (optional)"),
+        }
+        help_texts = {
+            "support_needs": _(
+                "For example: help with Dutch, or a workplace adapted to you. Please do not share medical details."
+            ),
+            "diplomas": _("For example: mbo Helpende Zorg en Welzijn, or a nursing diploma from another country."),
+        }
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "place": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "max_travel_km": forms.RadioSelect,
+            "support_needs": forms.Textarea(attrs={"rows": 3}),
+            "message": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(validate_name)
+        for name in ("place", "diplomas", "support_needs", "message"):
+            self.fields[name].validators.append(reject_markup)
+        self.fields["first_name"].validators.append(reject_markup)
+        self.fields["last_name"].validators.append(reject_markup)
+        self.fields["place"].validators.append(validate_name)
+        # Choice fields start empty so nobody submits a default they did not choose.
+        for name in ("situation", "education_level", "source"):
+            self.fields[name].choices = [("", _("Choose…")), *self.fields[name].choices[1:]]
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def fieldsets(self):
+        """(legend, [bound fields]) per section, for the template."""
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.sections]
+
+    def details(self) -> dict:
+        """The cleaned values as the services take them (model field names)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class ConsentFormMixin(forms.Form):
+    """Consent per purpose, each unticked by default; contact is required."""
+
+    consent_contact = forms.BooleanField(
+        label=_("The contact point may contact me about work in zorg en welzijn."),
+        required=True,
+        error_messages={"required": _("We can only help you if we may contact you. Please tick this box.")},
+    )
+    consent_share_with_employers = forms.BooleanField(
+        label=_("A coordinator may share my details with employers they introduce me to."),
+        required=False,
+    )
+    consent_campaign_news = forms.BooleanField(
+        label=_("I would like to receive news about events and open days."),
+        required=False,
+    )
+
+    def consents(self) -> dict[str, bool]:
+        return {
+            ConsentPurpose.CONTACT: self.cleaned_data.get("consent_contact", False),
+            ConsentPurpose.SHARE_WITH_EMPLOYERS: self.cleaned_data.get("consent_share_with_employers", False),
+            ConsentPurpose.CAMPAIGN_NEWS: self.cleaned_data.get("consent_campaign_news", False),
+        }
+
+
+class IntakeForm(ConsentFormMixin, CandidateDetailsForm):
+    """The public sign-up form at /aanmelden/, with a honeypot for bots."""
+
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    sections = [
+        *CandidateDetailsForm.sections,
+        (_("Your consent"), ["consent_contact", "consent_share_with_employers", "consent_campaign_news"]),
+    ]
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class PhoneIntakeForm(ConsentFormMixin, CandidateDetailsForm):
+    """A coordinator signs someone up during a call; consent is asked on the phone."""
+
+    sections = [
+        *CandidateDetailsForm.sections,
+        (_("Consent given on the phone"), ["consent_contact", "consent_share_with_employers", "consent_campaign_news"]),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_contact"].label = _("The person agrees that the contact point contacts them.")
+        self.fields["consent_share_with_employers"].label = _(
+            "The person agrees that we share their details with employers we introduce them to."
+        )
+        self.fields["consent_campaign_news"].label = _("The person would like to receive campaign news.")
+        self.fields["consent_contact"].error_messages["required"] = _(
+            "Ask for consent to contact the person; without it we cannot register them."
+        )
+
+
+class CandidateEditForm(CandidateDetailsForm):
+    """A coordinator corrects or completes a candidate's details."""
