@@ -8,20 +8,30 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt
 SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
+# `make test` always runs on the embedded default, whatever the shell or a .env file says.
+EMBEDDED := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL=
+SERVICES := DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL)
+# Catalogues live in locale/ and locale-parts/*/; never walk the virtualenv or node_modules.
+MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=.git --ignore=staticfiles --ignore=media
 
-.PHONY: help setup run test test-services lint format messages bench clean
+.PHONY: help setup run run-services test test-services lint format messages clean
 
 help:
-	@echo "make run            set up, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make run            set up, load demo data and serve http://$(HOST):$(PORT) (SQLite, eager tasks)"
+	@echo "make run-services   the same on PostgreSQL + Redis, with a Celery worker and beat"
 	@echo "make test           the whole test suite on the embedded default (SQLite, eager tasks)"
-	@echo "make test-services  the suite against PostgreSQL + Redis with a real Celery worker"
+	@echo "make test-services  the whole suite on PostgreSQL + Redis, with a real Celery worker"
 	@echo "make lint           ruff check, ruff format --check, makemigrations --check"
+	@echo "make format         ruff check --fix and ruff format"
+	@echo "make messages       compile the translation catalogues (.po -> .mo)"
+	@echo "make setup          create .venv, install Python and npm packages, compile messages"
+	@echo "make clean          remove .venv, node_modules, the SQLite database and compiled files"
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11).")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -31,27 +41,60 @@ node_modules/.installed: package.json package-lock.json
 setup: $(BIN)/.installed node_modules/.installed messages
 
 messages: $(BIN)/.installed
-	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@if find locale locale-parts -name '*.po' 2>/dev/null | grep -q .; then \
+		$(MANAGE) compilemessages $(MESSAGE_IGNORES) -v 0; \
+	else \
+		echo "No .po catalogues yet: nothing to compile."; \
+	fi
 
 run: setup
-	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) demo
+	$(EMBEDDED) $(MANAGE) migrate --no-input -v 0
+	$(EMBEDDED) $(MANAGE) demo
+	$(EMBEDDED) $(MANAGE) runserver $(HOST):$(PORT)
+
+# PostgreSQL + Redis: the web server, a Celery worker and Celery beat side by side; Ctrl-C stops all three.
+run-services: DATABASE_URL ?= $(SERVICES_DATABASE_URL)
+run-services: REDIS_URL ?= $(SERVICES_REDIS_URL)
+run-services: setup
+	@export DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)'; \
+	$(BIN)/python -c "$$CREATE_DATABASE" && \
+	$(MANAGE) migrate --no-input -v 0 && \
+	$(MANAGE) demo && \
+	mkdir -p var && \
+	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/celery -A contactpunt worker --loglevel=INFO & \
+	$(BIN)/celery -A contactpunt beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup
-	$(BIN)/pytest
+	$(EMBEDDED) $(BIN)/pytest
 
 test-services: setup
-	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) $(BIN)/pytest -p no:cacheprovider
+	$(SERVICES) $(BIN)/pytest -p no:cacheprovider
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(MANAGE) makemigrations --check --dry-run
+	$(EMBEDDED) $(MANAGE) makemigrations --check --dry-run
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) node_modules staticfiles var db.sqlite3 db.sqlite3-*
+	find locale locale-parts -name '*.mo' -delete 2>/dev/null || true
+
+# Creates the database named in DATABASE_URL on its PostgreSQL server when it does not exist yet.
+define CREATE_DATABASE
+import os, psycopg
+from urllib.parse import urlsplit
+url = urlsplit(os.environ["DATABASE_URL"])
+name = url.path.lstrip("/")
+if url.scheme.startswith("postgres") and name:
+    with psycopg.connect(url._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"Created database {name}.")
+endef
+export CREATE_DATABASE

@@ -1,0 +1,98 @@
+"""The confirmation e-mail of a sign-up travels through Redis to a real Celery worker, and is not
+lost when the broker is down at the moment of the sign-up."""
+
+from __future__ import annotations
+
+import email
+import time
+from datetime import timedelta
+from email import policy
+from pathlib import Path
+
+import pytest
+from django.db.models import F
+
+from contactpunt.celery import app as celery_app
+from contactpunt.models import EducationLevel, OutboxMail
+from contactpunt.tasks import sweep_outbox
+from kandidaten.models import Candidate, ConsentPurpose, Situation, Source
+from kandidaten.services import SignupChannel, candidate_register
+
+from .conftest import reset_broker_connections, wait_for
+
+pytestmark = pytest.mark.services
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
+
+
+def _sign_up(number: int = 1):
+    return candidate_register(
+        details={
+            "first_name": "Sanne",
+            "last_name": f"de Vries {number}",
+            "email": f"sanne.{number}@example.org",
+            "phone": f"+3161234567{number}",
+            "postcode": "9711 AB",
+            "situation": Situation.WORKING_OUTSIDE_CARE,
+            "education_level": EducationLevel.MBO3,
+            "source": Source.CAMPAIGN,
+        },
+        consents={ConsentPurpose.CONTACT: True},
+        channel=SignupChannel.INTAKE,
+    )
+
+
+def _read(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def test_the_worker_sends_the_confirmation_of_a_sign_up(worker, region_a):
+    registration = _sign_up()
+
+    mail = OutboxMail.objects.get(to="sanne.1@example.org")
+    assert wait_for(lambda: OutboxMail.objects.filter(pk=mail.pk, sent_at__isnull=False).exists()), (
+        "the worker did not send the confirmation within 20 s"
+    )
+    mail.refresh_from_db()
+    assert mail.attempts == 1
+    files = worker.sent_mail_files()
+    assert len(files) == 1
+    message = _read(files[0])
+    assert message["To"] == "sanne.1@example.org"
+    assert message["Subject"] == "We hebben je aanmelding ontvangen"
+    text = message.get_body(("plain",)).get_content()
+    assert "Hallo Sanne," in text
+    assert "Noord-Nederland" in text
+    assert registration.candidate.region == region_a
+
+
+def test_sign_ups_during_a_broker_outage_are_mailed_by_the_sweep(worker, region_a):
+    working_broker = celery_app.conf.broker_url
+    celery_app.conf.broker_url = CLOSED_PORT_BROKER
+    reset_broker_connections()
+    try:
+        for number in (1, 2, 3):
+            started = time.monotonic()
+            _sign_up(number)
+            assert time.monotonic() - started < 5, "a sign-up must not wait for a broker that is down"
+    finally:
+        celery_app.conf.broker_url = working_broker
+        reset_broker_connections()
+
+    assert Candidate.objects.count() == 3
+    assert OutboxMail.objects.filter(sent_at__isnull=True).count() == 3
+    assert worker.sent_mail_files() == []
+
+    # Two minutes later, with Redis back, beat starts the sweep on the worker.
+    OutboxMail.objects.update(created_at=F("created_at") - timedelta(minutes=2))
+    sweep_outbox.delay()
+
+    assert wait_for(lambda: not OutboxMail.objects.filter(sent_at__isnull=True).exists()), (
+        "the sweep did not send every mail left behind within 20 s"
+    )
+    assert sorted(OutboxMail.objects.values_list("to", flat=True)) == [
+        "sanne.1@example.org",
+        "sanne.2@example.org",
+        "sanne.3@example.org",
+    ]
+    assert len(worker.sent_mail_files()) == 3
