@@ -7,6 +7,8 @@ import re
 import phonenumbers
 
 _PHONE_CHARACTERS = re.compile(r"^[0-9+\s\-().]+$")
+# Numbers that cost the caller extra (0900, 0906, 0909 and shared-cost lines) are nobody's own phone.
+_REJECTED_TYPES = {phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.SHARED_COST}
 
 
 def normalize_phone(value: str) -> str | None:
@@ -17,7 +19,7 @@ def normalize_phone(value: str) -> str | None:
         number = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) in _REJECTED_TYPES:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,3 +38,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_not_required
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "contactpunt/rate_limited.html", status=429)
+
+
+# Forms whose page can simply be opened again after a CSRF failure.
+_RETRYABLE_FORMS = {"kandidaten:intake", "kandidaten:phone_intake", "login"}
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The form was too old (or opened elsewhere): say so in plain words; nothing sent is kept or shown."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    retry_url = request.path if match and match.view_name in _RETRYABLE_FORMS else ""
+    return render(request, "contactpunt/csrf_failure.html", {"retry_url": retry_url}, status=403)

@@ -61,3 +61,37 @@ class ContactMomentFactory(DjangoModelFactory):
     candidate = factory.SubFactory(CandidateFactory)
     channel = Channel.PHONE
     summary = "Kennismakingsgesprek gevoerd."
+
+
+def intake_form_data(**overrides) -> dict:
+    """What a person types in the intake form (POST data); `field=None` leaves a field out."""
+    from contactpunt.models import Branch, Function, NextStep
+
+    data = {
+        "first_name": "Anna",
+        "last_name": "de Vries",
+        "email": "anna.devries@example.org",
+        "phone": "06 12345678",
+        "postcode": "9711 AB",
+        "place": "Groningen",
+        "situation": Situation.WORKING_OUTSIDE_CARE.value,
+        "education_level": str(EducationLevel.MBO2.value),
+        "diplomas": "mbo Helpende Zorg en Welzijn",
+        "branches": [str(Branch.objects.get(slug="vvt").pk)],
+        "functions": [str(Function.objects.get(slug="vig").pk)],
+        "next_steps": [str(NextStep.objects.get(slug="meeloopdag").pk), str(NextStep.objects.get(slug="bbl").pk)],
+        "hours_per_week": "24",
+        "max_travel_km": "25",
+        "support_needs": "Hulp bij het Nederlands",
+        "source": Source.CAMPAIGN.value,
+        "message": "Ik wil graag een dag meelopen in de ouderenzorg.",
+        "consent_contact": "on",
+        "consent_share_with_employers": "on",
+        "website": "",
+    }
+    for name, value in overrides.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data

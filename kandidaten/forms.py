@@ -6,10 +6,13 @@ Forms validate and normalise; saving is done by `kandidaten.services`.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.utils import ErrorList
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contactpunt.forms import PhoneField, PostcodeField
@@ -18,8 +21,10 @@ from contactpunt.models import Branch, Function, NextStep, TargetGroup
 from .models import Candidate, ConsentPurpose
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#|javascript:", re.IGNORECASE)
-# Letters of any alphabet, spaces, hyphens, apostrophes and dots (Jan-Willem, d'Ancona, J.P.).
-_NAME = re.compile(r"^[^\W\d_]+(?:[\s.'’\-]+[^\W\d_]+)*\.?$")
+# Besides letters of any alphabet: spaces, dots, apostrophes and hyphens (Jan-Willem, d'Ancona,
+# J.P., 't Hooft); place names may also have a slash or brackets (Alphen a/d Rijn, Bergen (NH)).
+_NAME_PUNCTUATION = frozenset(" .'’-")
+_PLACE_PUNCTUATION = _NAME_PUNCTUATION | frozenset("/()")
 
 
 def reject_markup(value: str) -> None:
@@ -27,8 +32,27 @@ def reject_markup(value: str) -> None:
         raise ValidationError(_("Please leave out HTML or code: write plain text."), code="markup")
 
 
+def _is_letter(character: str) -> bool:
+    # Accents typed as a separate combining mark (category M*) belong to the letter before them.
+    return character.isalpha() or unicodedata.category(character).startswith("M")
+
+
+def _letters_and(value: str, punctuation: frozenset[str]) -> bool:
+    """True when `value` has a letter and nothing but letters and the given punctuation.
+
+    A plain character loop: linear time even on the 10,000-character names bots send.
+    """
+    text = value.strip()
+    return any(c.isalpha() for c in text) and all(_is_letter(c) or c in punctuation for c in text)
+
+
 def validate_name(value: str) -> None:
-    if value and not _NAME.match(value.strip()):
+    if value and not _letters_and(value, _NAME_PUNCTUATION):
+        raise ValidationError(_("Use letters only, with spaces, hyphens or apostrophes if needed."), code="name")
+
+
+def validate_place(value: str) -> None:
+    if value and not _letters_and(value, _PLACE_PUNCTUATION):
         raise ValidationError(_("Use letters only, with spaces, hyphens or apostrophes if needed."), code="name")
 
 
@@ -59,6 +83,11 @@ class CandidateDetailsForm(forms.ModelForm):
         required=False,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         widget=forms.NumberInput(attrs={"min": 1, "max": 60, "inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Fill in a whole number of hours, for example 24."),
+            "min_value": _("Fill in a number of hours from 1 to 60."),
+            "max_value": _("Fill in a number of hours from 1 to 60."),
+        },
     )
 
     # Fields grouped in fieldsets, in the order a person answers them.
@@ -136,10 +165,16 @@ class CandidateDetailsForm(forms.ModelForm):
             self.fields[name].validators.append(reject_markup)
         self.fields["first_name"].validators.append(reject_markup)
         self.fields["last_name"].validators.append(reject_markup)
-        self.fields["place"].validators.append(validate_name)
+        self.fields["place"].validators.append(validate_place)
         # Choice fields start empty so nobody submits a default they did not choose.
         for name in ("situation", "education_level", "source"):
             self.fields[name].choices = [("", _("Choose…")), *self.fields[name].choices[1:]]
+        # An unknown choice (a bot, an old form) gets a plain message that does not echo what was sent.
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+                field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                field.error_messages["invalid_pk_value"] = _("Choose one of the options in the list.")
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -147,6 +182,17 @@ class CandidateDetailsForm(forms.ModelForm):
     def fieldsets(self):
         """(legend, [bound fields]) per section, for the template."""
         return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in self.sections]
+
+    def error_summary(self) -> list[tuple[str, str, ErrorList]]:
+        """(anchor id, label, errors) per field with an error, in the order of the form, for a summary on top."""
+        summary = []
+        for _legend, fields in self.fieldsets():
+            for field in fields:
+                if field.errors:
+                    # A group of check boxes or radios has no single input: link to its first option.
+                    anchor = field.id_for_label or f"{field.auto_id}_0"
+                    summary.append((anchor, str(field.label), field.errors))
+        return summary
 
     def details(self) -> dict:
         """The cleaned values as the services take them (model field names)."""
@@ -200,6 +246,8 @@ class IntakeForm(ConsentFormMixin, CandidateDetailsForm):
 class PhoneIntakeForm(ConsentFormMixin, CandidateDetailsForm):
     """A coordinator signs someone up during a call; consent is asked on the phone."""
 
+    duplicate_check_fields = ("first_name", "last_name", "email", "phone", "postcode")
+
     sections = [
         *CandidateDetailsForm.sections,
         (_("Consent given on the phone"), ["consent_contact", "consent_share_with_employers", "consent_campaign_news"]),
@@ -215,6 +263,17 @@ class PhoneIntakeForm(ConsentFormMixin, CandidateDetailsForm):
         self.fields["consent_contact"].error_messages["required"] = _(
             "Ask for consent to contact the person; without it we cannot register them."
         )
+        # Likely duplicates show while the coordinator types. POST, so that nothing typed ends up in a URL;
+        # htmx sends the whole form (with its CSRF token) because the inputs sit inside it.
+        live_check = {
+            "hx-post": reverse("kandidaten:phone_intake_duplicates"),
+            "hx-trigger": "input changed delay:500ms",
+            "hx-target": "#likely-duplicates",
+            "hx-swap": "innerHTML",
+            "hx-sync": "closest form:replace",
+        }
+        for name in self.duplicate_check_fields:
+            self.fields[name].widget.attrs.update(live_check)
 
 
 class CandidateEditForm(CandidateDetailsForm):

@@ -166,6 +166,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "contactpunt.views.csrf_failure"
 
 # Reference data (../shared/data) and the privacy statement candidates agree to.
 GEODATA_DIR = env.path("GEODATA_DIR", default=BASE_DIR.parent / "shared" / "data")
