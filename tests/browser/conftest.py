@@ -1,0 +1,124 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+- No browser is ever downloaded: Chromium must be at /usr/bin/chromium (`apt-get install chromium`).
+  Without it the browser tests are skipped with one line saying so, except under CI=true, where a
+  missing browser fails them.
+- Every test fails on a console error, an uncaught page error or a CSP violation in the browser.
+- `tests.browser.axe.axe_violations(page)` runs axe-core (node_modules/axe-core, from npm) in the page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MISSING = f"Chromium not found at {CHROMIUM}: browser tests skipped"
+HERE = Path(__file__).resolve().parent
+
+# Reported from inside the page: a CSP violation as a console error, so one listener catches both.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+    if CHROMIUM.exists() or _in_ci():
+        return  # under CI a missing browser fails in the `browser` fixture instead
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=MISSING))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}, and CI=true: install it with `apt-get install chromium`.")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls are
+    # still plain synchronous code, so Django may run them while the browser is open.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+
+
+class BrowserProblems(list):
+    """Console errors, page errors and CSP violations seen during one test."""
+
+    def describe(self) -> str:
+        return "\n".join(f"  - {problem}" for problem in self)
+
+
+@pytest.fixture
+def browser_problems() -> BrowserProblems:
+    return BrowserProblems()
+
+
+@pytest.fixture
+def page(browser, live_server, browser_problems: BrowserProblems) -> Iterator:
+    """A fresh browser context with a Dutch locale, its base URL the live server."""
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            browser_problems.append(f"console {message.type}: {message.text} ({page.url})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: browser_problems.append(f"page error: {error} ({page.url})"))
+    # The console says only "Failed to load resource"; name the resource.
+    page.on(
+        "response",
+        lambda response: (
+            browser_problems.append(f"HTTP {response.status} for {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document"
+            else None
+        ),
+    )
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A test passes only if the browser reported no console error, page error or CSP violation."""
+    result = yield
+    problems = getattr(item, "funcargs", {}).get("browser_problems")
+    if problems:
+        raise AssertionError(f"The browser reported {len(problems)} problem(s):\n{problems.describe()}")
+    return result
