@@ -95,3 +95,19 @@ def intake_form_data(**overrides) -> dict:
         else:
             data[name] = value
     return data
+
+
+# Coordinator dashboard
+class TimelineEventFactory(DjangoModelFactory):
+    class Meta:
+        model = TimelineEvent
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = TimelineEvent.Kind.EDIT
+    data = factory.LazyFunction(lambda: {"changed": ["place"]})
+
+
+def bulk_candidates(count: int, **fields) -> list[Candidate]:
+    """Many candidates in one INSERT (no consents or timeline), for list pages with lots of rows."""
+    candidates = CandidateFactory.build_batch(count, **fields)
+    return Candidate.objects.bulk_create(candidates)

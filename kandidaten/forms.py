@@ -278,3 +278,176 @@ class PhoneIntakeForm(ConsentFormMixin, CandidateDetailsForm):
 
 class CandidateEditForm(CandidateDetailsForm):
     """A coordinator corrects or completes a candidate's details."""
+
+
+# Coordinator dashboard
+# (Forms of the dashboard at /dashboard/. Imported here, below the rest of the module, so that this
+# section stays self-contained.)
+from datetime import datetime  # noqa: E402
+
+from django.db.models import Q, QuerySet  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from contactpunt.models import Region, User  # noqa: E402
+
+from .models import ContactMoment, Status, StopReason  # noqa: E402
+from .services import ALLOWED_TRANSITIONS  # noqa: E402
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def assignable_users(candidate: Candidate) -> QuerySet[User]:
+    """Who may handle a candidate: the coordinators of the candidate's region, and administrators."""
+    serving = User.objects.filter(role=User.Role.COORDINATOR, regions=candidate.region_id).values("pk")
+    administrators = Q(role=User.Role.ADMINISTRATOR) | Q(is_superuser=True)
+    queryset = User.objects.filter(is_active=True)
+    if candidate.region_id is None:
+        return queryset.filter(administrators)
+    return queryset.filter(Q(pk__in=serving) | administrators)
+
+
+class StatusChoiceField(forms.ChoiceField):
+    """Offers the next statuses the pipeline allows but accepts any status.
+
+    A form opened before a colleague moved the candidate on still posts cleanly; the service then
+    refuses the change and the page says why, instead of a bare "invalid choice".
+    """
+
+    def valid_value(self, value) -> bool:
+        return value in Status.values
+
+
+class StatusForm(forms.Form):
+    """Move a candidate along nieuw → in gesprek → doorverwezen → gestart, or stop with a reason."""
+
+    status = StatusChoiceField(label=_("New status"))
+    reason = forms.ChoiceField(
+        label=_("Reason for stopping"),
+        required=False,
+        help_text=_("Only when the new status is Stopped."),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidate: Candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS[candidate.status]
+        self.fields["status"].choices = [
+            ("", _("Choose…")),
+            *((value, label) for value, label in Status.choices if value in allowed),
+        ]
+        self.fields["reason"].choices = [("", _("Choose…")), *StopReason.choices]
+        self.fields["reason"].error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("status") == Status.STOPPED and not cleaned_data.get("reason"):
+            self.add_error("reason", _("Choose why the candidate stops."))
+        return cleaned_data
+
+
+class AssignForm(forms.Form):
+    """Give the candidate to yourself or a colleague who serves the candidate's region."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Coordinator"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+    # Set by the "take it" button: the assignee the person saw, so that two people taking the
+    # same candidate at once do not silently overrule each other.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, candidate: Candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate = candidate
+        field = self.fields["assignee"]
+        field.queryset = assignable_users(candidate).order_by("first_name", "last_name", "email")
+        field.error_messages["invalid_choice"] = _(
+            "This person does not work for the candidate's region. Choose a coordinator of the region."
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "seen" in self.data and cleaned_data.get("seen", "") != str(self.candidate.assigned_to_id or ""):
+            raise ValidationError(
+                _("Someone changed who handles this candidate a moment ago. Have a look first."), code="stale"
+            )
+        return cleaned_data
+
+
+class ContactMomentForm(forms.ModelForm):
+    """Log a conversation: channel, when, what was said, what the person can and wants, the next step."""
+
+    happened_at = forms.DateTimeField(
+        label=_("Date and time"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        error_messages={"invalid": _("Enter a date and time, for example 25-11-2026 14:30.")},
+    )
+
+    class Meta:
+        model = ContactMoment
+        fields = ["channel", "happened_at", "summary", "abilities", "wishes", "agreed_next_step"]
+        labels = {
+            "channel": _("How did you talk?"),
+            "summary": _("Summary of the conversation"),
+            "abilities": _("What can the person do? (optional)"),
+            "wishes": _("What does the person want? (optional)"),
+            "agreed_next_step": _("Agreed next step (optional)"),
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "abilities": forms.Textarea(attrs={"rows": 2}),
+            "wishes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime(now or timezone.now()).replace(second=0, microsecond=0)
+        self.now = now
+        self.fields["happened_at"].initial = now
+        self.fields["happened_at"].widget.attrs["max"] = now.strftime(DATETIME_LOCAL)
+        self.fields["channel"].choices = [("", _("Choose…")), *self.fields["channel"].choices[1:]]
+        self.fields["channel"].error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+
+    def clean_happened_at(self) -> datetime:
+        value = self.cleaned_data["happened_at"]
+        if value > timezone.now():
+            raise ValidationError(_("A contact moment cannot be in the future."), code="future")
+        return value
+
+    def details(self) -> dict:
+        """The cleaned values as `contact_moment_log` takes them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class HandOverForm(forms.Form):
+    """An administrator hands a candidate to a region (from the national queue, or elsewhere)."""
+
+    region = forms.ModelChoiceField(
+        label=_("Hand over to region"), queryset=Region.objects.order_by("name"), empty_label=_("Choose…")
+    )
+
+
+class MergeForm(forms.Form):
+    """Two records of one person: which one stays (and receives the other's history)."""
+
+    keep = forms.TypedChoiceField(label=_("Which record do you keep?"), coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, candidates: tuple[Candidate, Candidate], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {candidate.pk: candidate for candidate in candidates}
+        self.fields["keep"].choices = [(candidate.pk, str(candidate)) for candidate in candidates]
+        self.fields["keep"].error_messages["required"] = _("Choose which record to keep.")
+        self.fields["keep"].error_messages["invalid_choice"] = _("Choose which record to keep.")
+
+    def keep_and_remove(self) -> tuple[Candidate, Candidate]:
+        keep = self.candidates.pop(self.cleaned_data["keep"])
+        (remove,) = self.candidates.values()
+        return keep, remove

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat, Left, Length, Lower, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,11 @@ class StopReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# What the dashboard search takes for (part of) a phone number, and for (the start of) a postcode.
+_PHONE_TYPED = re.compile(r"^[0-9+\s\-().]+$")
+_POSTCODE_START = re.compile(r"^[1-9][0-9]{3}[A-Z]{0,2}$")
+
+
 class CandidateQuerySet(QuerySet["Candidate"]):
     def visible_to(self, user) -> CandidateQuerySet:
         """Coordinators see their regions only; administrators see all, employers none here."""
@@ -84,6 +91,124 @@ class CandidateQuerySet(QuerySet["Candidate"]):
         """No first contact while the sign-up is older than the allowed working days."""
         cutoff = first_contact_cutoff(now or timezone.now(), settings.FIRST_CONTACT_WORKING_DAYS)
         return self.filter(first_contact_at__isnull=True, signed_up_at__lt=cutoff).open()
+
+    # Coordinator dashboard: reads for the inbox, the candidate page and the duplicates page.
+
+    def for_list(self) -> CandidateQuerySet:
+        """What a list row shows: the region and the coordinator come in the same query."""
+        return self.select_related("region", "assigned_to")
+
+    def with_details(self) -> CandidateQuerySet:
+        """Everything the candidate page shows, in a fixed number of queries however long the timeline."""
+        timeline = TimelineEvent.objects.select_related("actor", "contact_moment__author")
+        return self.select_related("region", "assigned_to").prefetch_related(
+            "branches",
+            "functions",
+            "next_steps",
+            "target_groups",
+            "consents",
+            models.Prefetch("timeline", queryset=timeline),
+        )
+
+    def dashboard_counts(self, now: datetime | None = None) -> dict[str, int]:
+        """Open, overdue and unassigned open candidates, in one query."""
+        cutoff = first_contact_cutoff(now or timezone.now(), settings.FIRST_CONTACT_WORKING_DAYS)
+        is_open = ~Q(status__in=[Status.STARTED, Status.STOPPED])
+        return self.aggregate(
+            open=models.Count("pk", filter=is_open),
+            overdue=models.Count("pk", filter=is_open & Q(first_contact_at__isnull=True, signed_up_at__lt=cutoff)),
+            unassigned=models.Count("pk", filter=is_open & Q(assigned_to__isnull=True)),
+        )
+
+    def search(self, text: str) -> CandidateQuerySet:
+        """Name (first, last or both), e-mail, phone number (whole or in part) or postcode (whole or PC4)."""
+        from contactpunt.phones import normalize_phone
+        from contactpunt.postcodes import normalize_postcode
+
+        from .services import email_key
+
+        text = " ".join(text.split())[:100]
+        if not text:
+            return self
+        name = Q()
+        for word in text.split(" "):
+            name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        condition = name | Q(email__icontains=text)
+        if "@" in text:
+            condition |= Q(email_key=email_key(text))
+        if phone := normalize_phone(text):
+            condition |= Q(phone=phone)
+        digits = re.sub(r"\D", "", text)
+        if len(digits) >= 4 and _PHONE_TYPED.match(text):
+            if text.startswith("+"):
+                condition |= Q(phone__startswith=f"+{digits}")
+            elif digits.startswith("00"):
+                condition |= Q(phone__startswith=f"+{digits[2:]}")
+            elif digits.startswith("0"):
+                condition |= Q(phone__startswith=f"+31{digits[1:]}")
+            else:
+                condition |= Q(phone__contains=digits)
+        if postcode := normalize_postcode(text):
+            condition |= Q(postcode=postcode)
+        compact = re.sub(r"[\s\-]", "", text).upper()
+        if _POSTCODE_START.match(compact):
+            condition |= Q(postcode__startswith=f"{compact[:4]} {compact[4:]}".strip())
+        return self.filter(condition)
+
+    def duplicate_pairs(self, limit: int = 1000) -> list[tuple[Candidate, Candidate, list[str]]]:
+        """Pairs of probable duplicates within this queryset, each with the rules they share.
+
+        Rules: same first and last name and postcode; same e-mail key; same e-mail name at another
+        domain; same phone number. One query: each rule groups the rows and keeps the keys held more
+        than once, and the candidates holding such a key are fetched together and paired here.
+        """
+        scope = self.order_by()
+        name_key = Concat(
+            Lower("first_name"), Value("|"), Lower("last_name"), Value("|"), "postcode", output_field=models.CharField()
+        )
+        local_part = Left("email_key", StrIndex("email_key", Value("@")) - 1)
+
+        def repeated(queryset: CandidateQuerySet, key: str, count: models.Count) -> CandidateQuerySet:
+            return queryset.values(key).annotate(holders=count).filter(holders__gt=1).values(key)
+
+        names = repeated(scope.annotate(name_key=name_key), "name_key", models.Count("pk"))
+        emails = repeated(scope, "email_key", models.Count("pk"))
+        locals_ = repeated(
+            scope.filter(email_key__contains="@")
+            .annotate(local=local_part, local_length=Length(local_part))
+            .filter(local_length__gte=4),
+            "local",
+            models.Count("email_key", distinct=True),
+        )
+        phones = repeated(scope.exclude(phone=""), "phone", models.Count("pk"))
+        candidates = list(
+            scope.annotate(name_key=name_key, local=local_part)
+            .filter(Q(name_key__in=names) | Q(email_key__in=emails) | Q(local__in=locals_) | Q(phone__in=phones))
+            .select_related("region", "assigned_to")
+            .order_by("-signed_up_at", "-pk")
+        )
+        rules = {
+            "name_postcode": lambda c: c.name_key,
+            "email": lambda c: c.email_key,
+            "email_local": lambda c: c.local if len(c.local or "") >= 4 else None,
+            "phone": lambda c: c.phone or None,
+        }
+        pairs: dict[tuple[int, int], tuple[Candidate, Candidate, list[str]]] = {}
+        for rule, key_of in rules.items():
+            groups: dict[str, list[Candidate]] = {}
+            for candidate in candidates:
+                if (key := key_of(candidate)) is not None:
+                    groups.setdefault(key, []).append(candidate)
+            for group in groups.values():
+                for index, first in enumerate(group):
+                    for second in group[index + 1 :]:
+                        if rule == "email_local" and first.email_key == second.email_key:
+                            continue
+                        pair = pairs.setdefault((first.pk, second.pk), (first, second, []))
+                        pair[2].append(rule)
+                        if len(pairs) >= limit:
+                            return list(pairs.values())
+        return list(pairs.values())
 
 
 class Candidate(models.Model):

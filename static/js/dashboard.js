@@ -1,0 +1,25 @@
+// Coordinator dashboard. No inline scripts anywhere: the CSP forbids them.
+(function () {
+  "use strict";
+
+  // The status form asks for a reason only when the new status is "stopped". Without
+  // JavaScript the reason field simply stays visible, with its help text.
+  function updateStatusForm(form) {
+    var status = form.querySelector("select[name=status]");
+    var reasonField = form.querySelector("#div_id_reason");
+    if (!status || !reasonField) return;
+    var stopping = status.value === "stopped";
+    reasonField.hidden = !stopping;
+    var reason = reasonField.querySelector("select");
+    if (reason) reason.required = stopping;
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target instanceof HTMLElement && event.target.closest("form[data-status-form]");
+    if (form) updateStatusForm(form);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-status-form]").forEach(updateStatusForm);
+  });
+})();
