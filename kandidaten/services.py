@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from contactpunt.mail import queue_mail
@@ -64,10 +64,16 @@ def email_key(email: str) -> str:
 
 
 def find_existing_candidate(*, email: str, phone: str) -> Candidate | None:
-    """The candidate a new sign-up belongs to: same e-mail address or same phone number."""
+    """The candidate a new sign-up belongs to: same e-mail address or same phone number.
+
+    When the e-mail address points to one candidate and the phone number to another, the e-mail wins.
+    """
+    same_email = Q(email__iexact=email) | Q(email_key=email_key(email)) if email else Q(pk__in=[])
+    same_phone = Q(phone=phone) if phone else Q(pk__in=[])
     return (
-        Candidate.objects.filter(Q(email__iexact=email) | Q(email_key=email_key(email)) | Q(phone=phone))
-        .order_by("signed_up_at", "id")
+        Candidate.objects.filter(same_email | same_phone)
+        .annotate(by_email=Case(When(same_email, then=Value(0)), default=Value(1)))
+        .order_by("by_email", "signed_up_at", "id")
         .first()
     )
 
@@ -137,7 +143,13 @@ def candidate_register(
         changed = _apply_resignup(candidate, fields, actor=actor, now=now)
 
     for name, values in relations.items():
-        getattr(candidate, name).set(values)
+        values = list(values)
+        if created:
+            getattr(candidate, name).set(values)
+        elif values and {item.pk for item in values} != set(getattr(candidate, name).values_list("pk", flat=True)):
+            # Like the other fields: a repeat sign-up that leaves a list empty keeps what was known.
+            getattr(candidate, name).set(values)
+            changed.append(name)
     _record_consents(candidate, consents, now=now)
     TimelineEvent.objects.create(
         candidate=candidate,
@@ -156,11 +168,19 @@ def _apply_resignup(candidate: Candidate, fields: dict[str, Any], *, actor: User
     for name in changed:
         setattr(candidate, name, fields[name])
     if "postcode" in changed:
+        if "place" not in changed and candidate.place:
+            # The old place belongs to the old postcode; better no place than a wrong one.
+            candidate.place = ""
+            changed.append("place")
         _reroute(candidate, route_postcode(candidate.postcode), actor=actor, now=now)
     if candidate.status == Status.STOPPED:
         _record_status(candidate, Status.NEW, actor=actor, now=now, note="repeat_signup")
+        # Reopened: the promise of a call within two working days starts again, and the inbox
+        # shows the person as a fresh sign-up (the earlier sign-up stays in the timeline).
+        candidate.signed_up_at = now
+        candidate.first_contact_at = None
     candidate.save()
-    return changed
+    return [name for name in changed if name != "email_key"]
 
 
 def _queue_signup_confirmation(candidate: Candidate) -> None:
@@ -190,8 +210,17 @@ def _record_consents(candidate: Candidate, consents: dict[str, bool], *, now) ->
 
 
 def _reroute(candidate: Candidate, region: Region | None, *, actor: User | None, now) -> None:
+    """Move the candidate to another region (None: the national queue).
+
+    A coordinator who does not serve the new region can no longer see the candidate, so the
+    candidate is no longer assigned to them.
+    """
     if candidate.region_id == (region.pk if region else None):
         return
+    assignee = candidate.assigned_to
+    keeps_assignee = assignee is None or assignee.is_administrator
+    if not keeps_assignee and region is not None:
+        keeps_assignee = assignee.regions.filter(pk=region.pk).exists()
     TimelineEvent.objects.create(
         candidate=candidate,
         kind=TimelineEvent.Kind.ROUTING,
@@ -200,9 +229,12 @@ def _reroute(candidate: Candidate, region: Region | None, *, actor: User | None,
         data={
             "from": str(candidate.region) if candidate.region_id else None,
             "to": str(region) if region else None,
+            "unassigned": None if keeps_assignee else str(assignee),
         },
     )
     candidate.region = region
+    if not keeps_assignee:
+        candidate.assigned_to = None
 
 
 def _record_status(
