@@ -1,0 +1,74 @@
+"""`python manage.py demo`: fictional Dutch demo data, then the portal URL and the demo logins."""
+
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from contactpunt.demo import DemoResult, build_demo
+from contactpunt.geodata import GeodataError
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data (regions, users, 300 candidates), after the reference data when present."
+
+    def handle(self, *args, **options) -> None:
+        geodata_dir = Path(settings.GEODATA_DIR)
+        started = time.monotonic()
+        # Every demo sign-up queues its confirmation mail and, after commit, a send task; the demo
+        # takes those mails out of the queue (see contactpunt.demo), so each task finds nothing to
+        # send. Without a broker the tasks run in this process: keep their 300 trace lines quiet.
+        try:
+            with _quiet("celery.app.trace"):
+                result = build_demo(geodata_dir=geodata_dir if geodata_dir.is_dir() else None)
+        except GeodataError as error:
+            raise CommandError(str(error)) from error
+        self._report(result, geodata_dir, time.monotonic() - started)
+
+    def _report(self, result: DemoResult, geodata_dir: Path, seconds: float) -> None:
+        write = self.stdout.write
+        if result.geodata:
+            write(
+                _("Reference data loaded from %(directory)s: %(rows)d rows (%(created)d new).")
+                % {"directory": geodata_dir, "rows": result.geodata.total, "created": result.geodata.created}
+            )
+        else:
+            write(
+                _("No reference data at %(directory)s: candidates are routed by the PC4 ranges of the regions.")
+                % {"directory": geodata_dir}
+            )
+        summary = _(
+            "Demo data ready in %(seconds).1f s: %(regions)d regions, %(users)d users, "
+            "%(candidates)d candidates (%(created)d new)."
+        ) % {
+            "seconds": seconds,
+            "regions": result.regions,
+            "users": result.users,
+            "candidates": result.candidates,
+            "created": result.candidates_created,
+        }
+        write(self.style.SUCCESS(summary))
+        write("")
+        write(_("Portal: %(url)s") % {"url": result.url})
+        write(_("Demo logins (every account has the same password):"))
+        header = (_("Log in with"), _("Password"), _("Role"), _("Regions"))
+        rows = [(login.email, result.password, login.role, login.regions or "–") for login in result.logins]
+        widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+        for row in [header, tuple("-" * width for width in widths), *rows]:
+            write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
