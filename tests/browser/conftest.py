@@ -84,8 +84,12 @@ def browser_problems() -> BrowserProblems:
 
 
 @pytest.fixture
-def page(browser, live_server, browser_problems: BrowserProblems) -> Iterator:
-    """A fresh browser context with a Dutch locale, its base URL the live server."""
+def page(browser, live_server, django_db_serialized_rollback, browser_problems: BrowserProblems) -> Iterator:
+    """A fresh browser context with a Dutch locale, its base URL the live server.
+
+    The live server needs committed rows (transactional_db); serialized rollback puts back what the
+    migrations loaded (the reference lists), which the flush after every such test removes.
+    """
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     context.add_init_script(REPORT_CSP_VIOLATIONS)

@@ -166,7 +166,9 @@ def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:
 
 
 @pytest.fixture
-def worker(celery_worker: Worker, transactional_db, request: pytest.FixtureRequest) -> Iterator[Worker]:
+def worker(
+    celery_worker: Worker, transactional_db, django_db_serialized_rollback, request: pytest.FixtureRequest
+) -> Iterator[Worker]:
     """The session's worker, with an empty mail folder; tasks leave this process through Redis."""
     for old in celery_worker.mail_dir.iterdir():
         old.unlink()
