@@ -109,9 +109,12 @@ def describe(event: TimelineEvent) -> Entry:
         changed = [_field_label(name) for name in data.get("changed") or [] if name != "email_key"]
         return Entry(_("Details changed"), [(_("Changed"), ", ".join(changed))] if changed else [])
     if kind == TimelineEvent.Kind.ROUTING:
-        return Entry(
+        entry = Entry(
             _("Region changed: %(from)s → %(to)s") % {"from": _region(data.get("from")), "to": _region(data.get("to"))}
         )
+        if data.get("unassigned"):
+            entry.lines.append((_("No longer assigned to"), data["unassigned"]))
+        return entry
     if kind == TimelineEvent.Kind.MERGE:
         return Entry(
             _("Merged with %(name)s (record %(id)s)")
