@@ -232,11 +232,13 @@ _UTRECHT_POSTCODES = (
 )
 # fmt: on
 
-# The ranges were derived once from ../shared/data/pc4_centroids_nl.csv: every PC4 whose main
-# municipality lies in one of the region's arbeidsmarktregio's, sorted, with runs of consecutive
-# PC4s (in that file's order) merged into one range. Three codes were approximated to close a gap:
-# 9417 (Spier) and 9423 (Hoogersmilde) lie in both Midden-Drenthe (Drenthe) and Westerveld (Regio
-# Zwolle) and count as Noord-Nederland here; 1234 is a GeoNames typo ("Lemiers") inside Utrecht's range.
+# The ranges were derived once (a throw-away script) from ../shared/data/pc4_centroids_nl.csv: the
+# PC4s whose main municipality (gemeente_code) lies in one of the region's arbeidsmarktregio's,
+# sorted, and merged into one range as long as no PC4 of another area lies between them (unused
+# numbers fall inside a range). Three codes were approximated to close a gap: 9417 (Spier) and 9423
+# (Hoogersmilde) lie in both Midden-Drenthe (Drenthe) and Westerveld (Regio Zwolle) and count as
+# Noord-Nederland here; 1234 is a GeoNames typo ("Lemiers") inside Utrecht's range. Every other PC4
+# routes by these ranges exactly as by the reference data (contactpunt/tests/test_demo.py checks it).
 REGIONS: tuple[DemoRegion, ...] = (
     DemoRegion(
         slug="noord-nederland",

@@ -65,6 +65,8 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise GeodataError(path, _("file not found")) from None
+    except OSError as error:
+        raise GeodataError(path, error.strerror or str(error)) from None
     with handle:
         reader = csv.DictReader(handle)
         try:
