@@ -163,6 +163,7 @@ class CandidateFilter(django_filters.FilterSet):
         """Whether anything narrows the list (to say "no candidates match" rather than "the inbox is empty")."""
         if not self.is_bound:
             return False
+        self.form.is_valid()  # cleaned_data holds the valid values, also when another field is not
         return any(value not in (None, "", False) for name, value in self.form.cleaned_data.items() if name != "sort")
 
     def filter_search(self, queryset: CandidateQuerySet, name: str, value: str) -> CandidateQuerySet:
