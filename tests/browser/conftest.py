@@ -46,29 +46,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if HERE in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
     if CHROMIUM.exists() or _in_ci():
-        return  # under CI a missing browser fails in the `browser` fixture instead
+        return  # under CI a missing browser fails in the `page` fixture instead
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.skip(reason=MISSING))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium per test module."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}, and CI=true: install it with `apt-get install chromium`.")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an asyncio loop in this thread; the test's own ORM calls are
-    # still plain synchronous code, so Django may run them while the browser is open.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            try:
-                yield chromium
-            finally:
-                chromium.close()
 
 
 class BrowserProblems(list):
@@ -84,38 +65,60 @@ def browser_problems() -> BrowserProblems:
 
 
 @pytest.fixture
-def page(browser, live_server, django_db_serialized_rollback, browser_problems: BrowserProblems) -> Iterator:
-    """A fresh browser context with a Dutch locale, its base URL the live server.
+def page(
+    live_server,
+    transactional_db,
+    django_db_serialized_rollback,
+    browser_problems: BrowserProblems,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator:
+    """A headless Chromium page with a Dutch locale, its base URL the live server.
 
     The live server needs committed rows (transactional_db); serialized rollback puts back what the
     migrations loaded (the reference lists), which the flush after every such test removes.
+
+    Chromium starts and stops with each test: Playwright's sync API keeps an asyncio loop running
+    in this thread, and while it runs Django hands this thread other database connections (they
+    are local to async contexts). Stopping Playwright before the test database is flushed lets
+    pytest-django clean up on the connection it set up.
     """
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.add_init_script(REPORT_CSP_VIOLATIONS)
-    page = context.new_page()
-    page.on(
-        "console",
-        lambda message: (
-            browser_problems.append(f"console {message.type}: {message.text} ({page.url})")
-            if message.type == "error"
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: browser_problems.append(f"page error: {error} ({page.url})"))
-    # The console says only "Failed to load resource"; name the resource.
-    page.on(
-        "response",
-        lambda response: (
-            browser_problems.append(f"HTTP {response.status} for {response.url}")
-            if response.status >= 400 and response.request.resource_type != "document"
-            else None
-        ),
-    )
-    try:
-        yield page
-    finally:
-        context.close()
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}, and CI=true: install it with `apt-get install chromium`.")
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # The test's own ORM calls are plain synchronous code; let Django run them beside the loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                browser_problems.append(f"console {message.type}: {message.text} ({page.url})")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: browser_problems.append(f"page error: {error} ({page.url})"))
+        # The console says only "Failed to load resource"; name the resource.
+        page.on(
+            "response",
+            lambda response: (
+                browser_problems.append(f"HTTP {response.status} for {response.url}")
+                if response.status >= 400 and response.request.resource_type != "document"
+                else None
+            ),
+        )
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            connections.close_all()  # the connections the test used while the loop ran
 
 
 @pytest.hookimpl(wrapper=True)

@@ -15,6 +15,7 @@ from django.db.models import F
 from contactpunt.celery import app as celery_app
 from contactpunt.models import EducationLevel, OutboxMail
 from contactpunt.tasks import sweep_outbox
+from kandidaten.factories import intake_form_data
 from kandidaten.models import Candidate, ConsentPurpose, Situation, Source
 from kandidaten.services import SignupChannel, candidate_register
 
@@ -46,9 +47,15 @@ def _read(path: Path) -> email.message.EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=policy.default)
 
 
-def test_the_worker_sends_the_confirmation_of_a_sign_up(worker, region_a):
-    registration = _sign_up()
+def test_the_worker_sends_the_confirmation_of_a_public_sign_up(worker, client, region_a):
+    started = time.monotonic()
+    response = client.post("/aanmelden/", intake_form_data(first_name="Sanne", email="sanne.1@example.org"))
+    assert time.monotonic() - started < 5
 
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/aanmelden/bedankt/"
+    candidate = Candidate.objects.get(email="sanne.1@example.org")
+    assert candidate.region == region_a
     mail = OutboxMail.objects.get(to="sanne.1@example.org")
     assert wait_for(lambda: OutboxMail.objects.filter(pk=mail.pk, sent_at__isnull=False).exists()), (
         "the worker did not send the confirmation within 20 s"
@@ -63,7 +70,7 @@ def test_the_worker_sends_the_confirmation_of_a_sign_up(worker, region_a):
     text = message.get_body(("plain",)).get_content()
     assert "Hallo Sanne," in text
     assert "Noord-Nederland" in text
-    assert registration.candidate.region == region_a
+    assert message.get_body(("html",)) is not None
 
 
 def test_sign_ups_during_a_broker_outage_are_mailed_by_the_sweep(worker, region_a):
