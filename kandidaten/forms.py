@@ -368,6 +368,7 @@ class AssignForm(forms.Form):
         self.candidate = candidate
         field = self.fields["assignee"]
         field.queryset = assignable_users(candidate).order_by("first_name", "last_name", "email")
+        field.initial = candidate.assigned_to_id
         field.error_messages["invalid_choice"] = _(
             "This person does not work for the candidate's region. Choose a coordinator of the region."
         )

@@ -101,3 +101,11 @@ def test_assigning_the_same_person_again_adds_nothing_to_the_timeline(client_a, 
 
 def test_get_is_not_allowed(client_a, anna):
     assert client_a.get(url(anna)).status_code == 405
+
+
+def test_the_form_shows_who_handles_the_candidate_now(client_a, coordinator_a, anna):
+    client_a.post(url(anna), {"assignee": coordinator_a.pk})
+
+    page = client_a.get(reverse("kandidaten:candidate", args=[anna.pk])).content.decode()
+
+    assert f'<option value="{coordinator_a.pk}" selected>' in page

@@ -19,6 +19,17 @@
     if (form) updateStatusForm(form);
   });
 
+  // A filter form marked data-drop-empty sends only the filters that are set (htmx), so the
+  // address pushed to the history stays short and readable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    if (!(source instanceof HTMLFormElement) || !source.hasAttribute("data-drop-empty")) return;
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") delete parameters[name];
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-status-form]").forEach(updateStatusForm);
   });
