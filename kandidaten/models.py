@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpunt.models import Branch, EducationLevel, Function, NextStep, Region, TargetGroup
+from contactpunt.phones import normalize_phone
+from contactpunt.postcodes import normalize_postcode
 from contactpunt.workdays import first_contact_cutoff, working_days_between
 
 
@@ -122,10 +124,7 @@ class CandidateQuerySet(QuerySet["Candidate"]):
 
     def search(self, text: str) -> CandidateQuerySet:
         """Name (first, last or both), e-mail, phone number (whole or in part) or postcode (whole or PC4)."""
-        from contactpunt.phones import normalize_phone
-        from contactpunt.postcodes import normalize_postcode
-
-        from .services import email_key
+        from .services import email_key  # services builds on this module
 
         text = " ".join(text.split())[:100]
         if not text:
