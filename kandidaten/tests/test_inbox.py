@@ -335,6 +335,14 @@ def test_htmx_gets_the_results_only(client_a, region_a):
     assert "HX-Request" in response["Vary"]
 
 
+def test_going_back_in_history_gets_the_whole_page(client_a, region_a):
+    CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
+
+    response = client_a.get(INBOX, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+
+    assert "<html" in response.content.decode()
+
+
 def test_the_filter_form_works_with_and_without_javascript(client_a):
     page = client_a.get(INBOX).content.decode()
 
@@ -343,6 +351,7 @@ def test_the_filter_form_works_with_and_without_javascript(client_a):
     assert 'hx-target="#inbox-results"' in page
     assert 'hx-push-url="true"' in page
     assert 'for="id_q"' in page and 'id="id_q"' in page
+    assert 'hx-history="false"' in page  # no copy of personal data in the browser's localStorage
     assert "Kandidaten tonen" in page
 
 
