@@ -54,7 +54,8 @@ run: setup
 
 # PostgreSQL + Redis: the web server, a Celery worker and Celery beat side by side; Ctrl-C stops all three.
 run-services: DATABASE_URL ?= $(SERVICES_DATABASE_URL)
-run-services: REDIS_URL ?= $(SERVICES_REDIS_URL)
+# Redis database 0, not 15: the tests flush that one.
+run-services: REDIS_URL ?= redis://127.0.0.1:6379/0
 run-services: setup
 	@export DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)'; \
 	$(BIN)/python -c "$$CREATE_DATABASE" && \
