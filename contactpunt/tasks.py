@@ -4,6 +4,9 @@ from celery import shared_task
 
 from .mail import enqueue_mail, mails_left_behind, send_mail_once
 
+# At most this many mails per sweep; beat runs the sweep every two minutes.
+SWEEP_BATCH = 500
+
 
 @shared_task(
     autoretry_for=(Exception,),
@@ -19,7 +22,8 @@ def send_outbox_mail(mail_id: int) -> bool:
 @shared_task
 def sweep_outbox() -> int:
     """Re-enqueue outbox mail that was left behind (broker down, worker killed)."""
-    mail_ids = list(mails_left_behind().values_list("pk", flat=True)[:500])
+    # Oldest first: after a long outage the first sign-ups have waited longest.
+    mail_ids = list(mails_left_behind().order_by("created_at", "pk").values_list("pk", flat=True)[:SWEEP_BATCH])
     for mail_id in mail_ids:
         enqueue_mail(mail_id)
     return len(mail_ids)

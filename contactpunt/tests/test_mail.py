@@ -181,3 +181,19 @@ def test_the_sweep_sends_what_was_left_behind_and_nothing_else():
     fresh.refresh_from_db()
     assert fresh.sent_at is None
     assert sweep_outbox.delay().get() == 0
+
+
+def test_the_sweep_takes_the_oldest_mails_first(monkeypatch):
+    monkeypatch.setattr("contactpunt.tasks.SWEEP_BATCH", 2)
+    now = timezone.now()
+    newest = _outbox_mail(created_at=now - timedelta(minutes=2))
+    oldest = _outbox_mail(created_at=now - timedelta(minutes=30))
+    middle = _outbox_mail(created_at=now - timedelta(minutes=10))
+
+    assert sweep_outbox.delay().get() == 2
+
+    assert sorted(OutboxMail.objects.filter(sent_at__isnull=False).values_list("pk", flat=True)) == sorted(
+        [oldest.pk, middle.pk]
+    )
+    newest.refresh_from_db()
+    assert newest.sent_at is None
