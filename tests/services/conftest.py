@@ -28,7 +28,7 @@ READY_TIMEOUT = 45.0
 
 
 def _why_no_services() -> str | None:
-    if not os.environ.get("REDIS_URL"):
+    if not settings.REDIS_URL:
         return "REDIS_URL is not set: the services tests need PostgreSQL and Redis (make test-services)"
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return "DATABASE_URL is not PostgreSQL: a Celery worker cannot share the in-memory SQLite test database"
@@ -130,7 +130,7 @@ def celery_worker(django_db_setup, tmp_path_factory) -> Iterator[Worker]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.services.worker_settings",
         "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": os.environ["REDIS_URL"],
+        "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "PYTHONUNBUFFERED": "1",
     }
