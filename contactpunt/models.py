@@ -188,6 +188,10 @@ class UserManager(BaseUserManager["User"]):
         extra_fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMINISTRATOR)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Log in whatever the case of the typed address; addresses are stored in lower case."""
+        return self.get(email__iexact=username)
+
     def coordinators(self):
         return self.filter(role=User.Role.COORDINATOR, is_active=True)
 
@@ -217,6 +221,10 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
 
     @property
     def is_coordinator(self) -> bool:

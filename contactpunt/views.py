@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,6 +12,13 @@ from .health import broker_status, database_status
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "contactpunt/home.html")
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a user goes after logging in: coordinators and administrators to their inbox."""
+    if request.user.works_candidates:
+        return redirect("kandidaten:inbox")
+    return redirect("home")
 
 
 @login_not_required

@@ -1,6 +1,8 @@
 """Working days (werkdagen): weekdays that are not Dutch public holidays.
 
-Promises to candidates ("a coordinator calls within two working days") are counted in these.
+Promises to candidates ("a coordinator calls within two working days") are counted in these. The
+holidays are those of the Algemene termijnenwet, the Dutch rule for counting deadlines: Good Friday
+is a working day, Bevrijdingsdag (5 May) is not, every year.
 """
 
 from __future__ import annotations
@@ -8,13 +10,28 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
+from dateutil.easter import easter
 from django.utils import timezone
 
 
-@lru_cache(maxsize=16)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("NL", years=year)
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    easter_sunday = easter(year)
+    kings_day = date(year, 4, 27)
+    if kings_day.weekday() == 6:  # on a Sunday it is celebrated the day before
+        kings_day -= timedelta(days=1)
+    return frozenset(
+        {
+            date(year, 1, 1),  # Nieuwjaarsdag
+            easter_sunday + timedelta(days=1),  # Tweede paasdag
+            kings_day,  # Koningsdag
+            date(year, 5, 5),  # Bevrijdingsdag
+            easter_sunday + timedelta(days=39),  # Hemelvaartsdag
+            easter_sunday + timedelta(days=50),  # Tweede pinksterdag
+            date(year, 12, 25),  # Eerste kerstdag
+            date(year, 12, 26),  # Tweede kerstdag
+        }
+    )
 
 
 def is_working_day(day: date) -> bool:
@@ -43,11 +60,7 @@ def working_days_between(start: date | datetime, end: date | datetime) -> int:
         day += timedelta(days=1)
         count += day.weekday() < 5
     for year in range(first.year, last.year + 1):
-        count -= sum(
-            1
-            for holiday in _holidays(year)
-            if holiday.year == year and first < holiday <= last and holiday.weekday() < 5
-        )
+        count -= sum(1 for holiday in _holidays(year) if first < holiday <= last and holiday.weekday() < 5)
     return count
 
 

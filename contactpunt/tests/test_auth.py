@@ -67,8 +67,27 @@ def test_a_coordinator_logs_in_with_their_e_mail_address(client, coordinator_a):
     response = client.post("/accounts/login/", {"username": "coordinator.a@contactpunt.example", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/start/"
     assert client.session["_auth_user_id"] == str(coordinator_a.pk)
+    assert client.get("/start/").headers["Location"] == "/dashboard/"
+
+
+def test_the_e_mail_address_is_not_case_sensitive_at_login(client, coordinator_a):
+    response = client.post("/accounts/login/", {"username": " Coordinator.A@Contactpunt.EXAMPLE", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(coordinator_a.pk)
+
+
+def test_an_employer_lands_on_the_home_page_after_login(employer_client):
+    assert employer_client.get("/start/").headers["Location"] == "/"
+
+
+def test_addresses_are_stored_in_lower_case_whoever_creates_the_account(db):
+    user = CoordinatorFactory.build(email="Nieuwe.Collega@Contactpunt.example")
+    user.full_clean(exclude=["password"])
+
+    assert user.email == "nieuwe.collega@contactpunt.example"
 
 
 def test_login_follows_next(client, coordinator_a):
@@ -183,3 +202,10 @@ def test_an_anonymous_visitor_sees_sign_up_and_log_in(client):
     assert "Inbox" not in links
     assert "Landelijke wachtrij" not in links
     assert "Beheer" not in links
+
+
+def test_the_menu_marks_the_current_page_only(client_a, coordinator_a):
+    content = client_a.get("/dashboard/dubbelen/").content.decode()
+
+    current = re.findall(r'<a class="nav-link active" aria-current="page" href="([^"]+)"', content)
+    assert current == ["/dashboard/dubbelen/"]

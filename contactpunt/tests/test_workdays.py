@@ -33,9 +33,12 @@ def count_day_by_day(first: date, last: date) -> int:
         (date(2026, 11, 28), False),  # Saturday
         (date(2026, 11, 29), False),  # Sunday
         (date(2026, 1, 1), False),  # Nieuwjaarsdag
+        (date(2026, 4, 3), True),  # Goede Vrijdag is a working day under the Algemene termijnenwet
         (date(2026, 4, 6), False),  # Tweede paasdag
         (date(2026, 4, 27), False),  # Koningsdag on a Monday
         (date(2027, 4, 27), False),  # Koningsdag on a Tuesday
+        (date(2026, 5, 5), False),  # Bevrijdingsdag, every year (Algemene termijnenwet)
+        (date(2027, 5, 5), False),  # ... also outside lustrum years
         (date(2026, 5, 14), False),  # Hemelvaartsdag
         (date(2026, 5, 25), False),  # Tweede pinksterdag
         (date(2026, 12, 24), True),  # Christmas Eve is a normal working day

@@ -248,7 +248,7 @@ def test_administrators_can_do_everything(world, name):
     ],
 )
 def test_search_never_finds_a_candidate_of_another_region(world, typed):
-    response = client_for(world.coordinator_b).get(reverse("kandidaten:inbox"), {"q": typed})
+    response = client_for(world.coordinator_b).post(reverse("kandidaten:inbox"), {"q": typed}, follow=True)
 
     assert list(response.context["page"].object_list) == []
     page = response.content.decode()
@@ -261,7 +261,7 @@ def test_search_never_finds_a_candidate_of_another_region(world, typed):
 @pytest.mark.parametrize("typed", ["annabel.geheimhouder@example.org", "06 55501234", "9711 XZ", "Geheimhouder"])
 def test_the_same_search_finds_the_candidate_for_the_region_and_administrators(world, typed):
     for user in (world.coordinator_a, world.administrator):
-        response = client_for(user).get(reverse("kandidaten:inbox"), {"q": typed})
+        response = client_for(user).post(reverse("kandidaten:inbox"), {"q": typed}, follow=True)
         assert world.anna in response.context["page"].object_list, (user, typed)
 
 

@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 INBOX = reverse("kandidaten:inbox")
 
 
+def search(client, text: str, **filters):
+    """What the search box does: post the text (kept out of the URL), land on the filtered list."""
+    return client.post(INBOX, {"q": text, **filters}, follow=True)
+
+
 def rows(response) -> list[str]:
     """The names in the result table, in order."""
     return [candidate.full_name for candidate in response.context["page"].object_list]
@@ -217,19 +222,19 @@ def test_search_finds_by_name_email_phone_or_postcode(client_a, region_a, typed)
         postcode="9401 CD",
     )
 
-    assert rows(client_a.get(INBOX, {"q": typed})) == ["Anna Jansen"]
+    assert rows(search(client_a, typed)) == ["Anna Jansen"]
 
 
 def test_search_by_e_mail_finds_the_same_mailbox(client_a, region_a):
     CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen", email="anna.jansen@gmail.com")
 
-    assert rows(client_a.get(INBOX, {"q": "AnnaJansen+zorg@googlemail.com"})) == ["Anna Jansen"]
+    assert rows(search(client_a, "AnnaJansen+zorg@googlemail.com")) == ["Anna Jansen"]
 
 
 def test_search_with_nothing_found_says_so(client_a, region_a):
     CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
 
-    response = client_a.get(INBOX, {"q": "Zwaantje"})
+    response = search(client_a, "Zwaantje")
 
     assert rows(response) == []
     page = response.content.decode()
@@ -248,7 +253,7 @@ def test_an_empty_inbox_says_so(client_a):
 def test_search_survives_odd_input(client_a, region_a, hostile):
     CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
 
-    response = client_a.get(INBOX, {"q": hostile})
+    response = search(client_a, hostile)
 
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("<main", 1)[1]
@@ -325,9 +330,10 @@ def test_a_page_out_of_range_shows_a_page(client_a, region_a, page):
 def test_htmx_gets_the_results_only(client_a, region_a):
     CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
 
-    response = client_a.get(INBOX, {"q": "anna"}, headers={"HX-Request": "true"})
+    response = client_a.post(INBOX, {"q": "anna", "status": "open"}, headers={"HX-Request": "true"})
 
     page = response.content.decode()
+    assert response["HX-Push-Url"] == f"{INBOX}?status=open"  # the filters, never the search text
     assert "<html" not in page
     assert "<table" in page
     assert "Anna Jansen" in page
@@ -346,10 +352,9 @@ def test_going_back_in_history_gets_the_whole_page(client_a, region_a):
 def test_the_filter_form_works_with_and_without_javascript(client_a):
     page = client_a.get(INBOX).content.decode()
 
-    assert '<form method="get" action="/dashboard/"' in page
-    assert 'hx-get="/dashboard/"' in page
+    assert '<form method="post" action="/dashboard/"' in page
+    assert 'hx-post="/dashboard/"' in page
     assert 'hx-target="#inbox-results"' in page
-    assert 'hx-push-url="true"' in page
     assert 'for="id_q"' in page and 'id="id_q"' in page
     assert 'hx-history="false"' in page  # no copy of personal data in the browser's localStorage
     assert "Kandidaten tonen" in page
@@ -357,7 +362,7 @@ def test_the_filter_form_works_with_and_without_javascript(client_a):
 
 def test_take_it_assigns_to_me_and_returns_to_the_filtered_list(client_a, region_a, coordinator_a):
     candidate = CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
-    back = f"{INBOX}?status=open&q=anna"
+    back = f"{INBOX}?status=open"
 
     response = client_a.post(
         reverse("kandidaten:candidate_assign", args=[candidate.pk]),
@@ -422,3 +427,42 @@ def test_a_logged_contact_moment_ends_overdue_in_the_list(client_a, region_a):
     ContactMomentFactory(candidate=candidate)
 
     assert "badge-overdue" not in client_a.get(INBOX).content.decode()
+
+
+def test_the_search_text_stays_out_of_the_address(client_a, region_a):
+    CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen", email="anna.jansen@example.org")
+
+    response = client_a.post(INBOX, {"q": "anna.jansen@example.org", "status": "open", "page": "3"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{INBOX}?status=open"  # a new search starts on page one
+    followed = client_a.get(response["Location"])
+    assert rows(followed) == ["Anna Jansen"]
+    assert 'value="anna.jansen@example.org"' in followed.content.decode()  # shown back in the box
+
+
+def test_clearing_forgets_the_search_and_the_filters(client_a, region_a):
+    CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
+    CandidateFactory(region=region_a, first_name="Bram", last_name="Bakker")
+    search(client_a, "Jansen")
+
+    response = client_a.post(INBOX, {"q": "Jansen", "clear": "1"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == INBOX
+    assert sorted(rows(response)) == ["Anna Jansen", "Bram Bakker"]
+
+
+def test_clearing_with_htmx_reloads_the_whole_page(client_a):
+    response = client_a.post(INBOX, {"clear": "1"}, headers={"HX-Request": "true"})
+
+    assert response["HX-Redirect"] == INBOX
+
+
+def test_the_search_of_one_coordinator_is_not_the_search_of_another(client_a, client, region_a):
+    CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
+    CandidateFactory(region=region_a, first_name="Bram", last_name="Bakker")
+    search(client_a, "Jansen")
+    colleague = CoordinatorFactory(email="collega@contactpunt.example", regions=[region_a])
+    client.force_login(colleague)
+
+    assert sorted(rows(client.get(INBOX))) == ["Anna Jansen", "Bram Bakker"]

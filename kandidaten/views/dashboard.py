@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,18 +66,68 @@ def _redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return redirect(target or default)
 
 
-@require_GET
+# The search text is personal data (a name, an address, a phone number): it travels by POST and is
+# kept in the session, so it never appears in a URL, the browser history or a server log.
+INBOX_SEARCH = "inbox_search"
+
+
+@require_http_methods(["GET", "POST"])
 @dashboard_view
 def inbox(request: HttpRequest) -> HttpResponse:
     """The candidates of the user's regions, filtered, searched, sorted and paged.
 
-    The filter form works without JavaScript; htmx asks for the results only (same URL).
+    Filters are GET parameters; the form posts, keeps the search text in the session and
+    redirects to the filters' address (htmx gets the results at once and that address to show).
     """
+    if request.method == "POST":
+        return _inbox_search(request)
+    return _render_inbox(request, request.GET)
+
+
+def _filter_query(data: QueryDict) -> str:
+    """The filters of a submitted form as a query string: no search text, no empty values."""
+    query = QueryDict(mutable=True)
+    for name in CandidateFilter.base_filters:
+        values = [value for value in data.getlist(name) if value]
+        if name != "q" and values:
+            query.setlist(name, values)
+    return query.urlencode()
+
+
+def _inbox_search(request: HttpRequest) -> HttpResponse:
+    if "clear" in request.POST:
+        request.session.pop(INBOX_SEARCH, None)
+        if request.htmx:
+            return HttpResponse(headers={"HX-Redirect": reverse("kandidaten:inbox")})
+        return redirect("kandidaten:inbox")
+    text = " ".join(request.POST.get("q", "").split())
+    if text:
+        request.session[INBOX_SEARCH] = text[:100]
+    else:
+        request.session.pop(INBOX_SEARCH, None)
+    query = _filter_query(request.POST)
+    address = f"{reverse('kandidaten:inbox')}?{query}" if query else reverse("kandidaten:inbox")
+    if not request.htmx:
+        return redirect(address)
+    response = _render_inbox(request, QueryDict(query))
+    response["HX-Push-Url"] = address
+    return response
+
+
+def _render_inbox(request: HttpRequest, params: QueryDict) -> HttpResponse:
     now = timezone.now()
     scope = _visible(request)
-    filterset = CandidateFilter(request.GET or None, queryset=scope.for_list(), request=request, now=now)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "first_contact_days": settings.FIRST_CONTACT_WORKING_DAYS}
+    data = params.copy()
+    if search := request.session.get(INBOX_SEARCH):
+        data["q"] = search
+    filterset = CandidateFilter(data or None, queryset=scope.for_list(), request=request, now=now)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "searching": bool(search),
+        "first_contact_days": settings.FIRST_CONTACT_WORKING_DAYS,
+    }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "kandidaten/dashboard/_inbox_partial.html", context)
     else:
