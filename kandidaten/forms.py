@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpunt.forms import PhoneField, PostcodeField
-from contactpunt.models import Branch, Function, NextStep, TargetGroup
+from contactpunt.models import Branch, Function, NextStep, Region, TargetGroup, User
 
-from .models import Candidate, ConsentPurpose
+from .models import Candidate, ConsentPurpose, ContactMoment, Status, StopReason
+from .services import ALLOWED_TRANSITIONS
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#|javascript:", re.IGNORECASE)
 # Besides letters of any alphabet: spaces, dots, apostrophes and hyphens (Jan-Willem, d'Ancona,
@@ -281,17 +285,6 @@ class CandidateEditForm(CandidateDetailsForm):
 
 
 # Coordinator dashboard
-# (Forms of the dashboard at /dashboard/. Imported here, below the rest of the module, so that this
-# section stays self-contained.)
-from datetime import datetime  # noqa: E402
-
-from django.db.models import Q, QuerySet  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from contactpunt.models import Region, User  # noqa: E402
-
-from .models import ContactMoment, Status, StopReason  # noqa: E402
-from .services import ALLOWED_TRANSITIONS  # noqa: E402
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
