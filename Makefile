@@ -11,10 +11,10 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 # `make test` always runs on the embedded default, whatever the shell or a .env file says.
 EMBEDDED := DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 REDIS_URL=
 SERVICES := DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL)
-# Catalogues live in locale/ and locale-parts/*/; never walk the virtualenv or node_modules.
+# The catalogue lives in locale/; never walk the virtualenv or node_modules.
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=.git --ignore=staticfiles --ignore=media
 
-.PHONY: help setup run run-services test test-services lint format messages clean
+.PHONY: help setup run run-services test test-services lint format messages translations clean
 
 help:
 	@echo "make run            set up, load demo data and serve http://$(HOST):$(PORT) (SQLite, eager tasks)"
@@ -41,11 +41,7 @@ node_modules/.installed: package.json package-lock.json
 setup: $(BIN)/.installed node_modules/.installed messages
 
 messages: $(BIN)/.installed
-	@if find locale locale-parts -name '*.po' 2>/dev/null | grep -q .; then \
-		$(MANAGE) compilemessages $(MESSAGE_IGNORES) -v 0; \
-	else \
-		echo "No .po catalogues yet: nothing to compile."; \
-	fi
+	$(MANAGE) compilemessages $(MESSAGE_IGNORES) -v 0
 
 run: setup
 	$(EMBEDDED) $(MANAGE) migrate --no-input -v 0
@@ -78,13 +74,17 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(EMBEDDED) $(MANAGE) makemigrations --check --dry-run
 
+# Update the Dutch catalogue from the code and templates; then translate the new empty entries.
+translations: $(BIN)/.installed
+	$(MANAGE) makemessages -l nl --no-location --no-obsolete $(MESSAGE_IGNORES) --ignore=tests --ignore='*/tests/*'
+
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var db.sqlite3 db.sqlite3-*
-	find locale locale-parts -name '*.mo' -delete 2>/dev/null || true
+	find locale -name '*.mo' -delete
 
 # Creates the database named in DATABASE_URL on its PostgreSQL server when it does not exist yet.
 define CREATE_DATABASE
