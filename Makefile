@@ -45,7 +45,7 @@ messages: $(BIN)/.installed
 
 run: setup
 	$(EMBEDDED) $(MANAGE) migrate --no-input -v 0
-	$(EMBEDDED) $(MANAGE) demo
+	$(EMBEDDED) $(MANAGE) demo --url http://$(HOST):$(PORT)
 	$(EMBEDDED) $(MANAGE) runserver $(HOST):$(PORT)
 
 # PostgreSQL + Redis: the web server, a Celery worker and Celery beat side by side; Ctrl-C stops all three.
@@ -56,7 +56,7 @@ run-services: setup
 	@export DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)'; \
 	$(BIN)/python -c "$$CREATE_DATABASE" && \
 	$(MANAGE) migrate --no-input -v 0 && \
-	$(MANAGE) demo && \
+	$(MANAGE) demo --url http://$(HOST):$(PORT) && \
 	mkdir -p var && \
 	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/celery -A contactpunt worker --loglevel=INFO & \

@@ -64,7 +64,6 @@ from .models import (
 from .phones import normalize_phone
 from .workdays import first_contact_cutoff, is_working_day
 
-PORTAL_URL = "http://127.0.0.1:8000"
 DEMO_PASSWORD = "zorg-en-welzijn-demo"  # noqa: S105 - printed for everyone; demo accounts only
 SEED = 2026
 CANDIDATE_EMAIL_DOMAINS = ("example.org", "example.com", "example.net")
@@ -621,7 +620,6 @@ class DemoResult:
     candidates_created: int
     logins: list[DemoLogin]
     password: str = DEMO_PASSWORD
-    url: str = PORTAL_URL
 
 
 # ---------------------------------------------------------------------------------------------

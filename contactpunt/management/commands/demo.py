@@ -28,6 +28,9 @@ def _quiet(logger_name: str) -> Iterator[None]:
 class Command(BaseCommand):
     help = "Load fictional demo data (regions, users, 300 candidates), after the reference data when present."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the portal will be served.")
+
     def handle(self, *args, **options) -> None:
         geodata_dir = Path(settings.GEODATA_DIR)
         started = time.monotonic()
@@ -39,9 +42,9 @@ class Command(BaseCommand):
                 result = build_demo(geodata_dir=geodata_dir if geodata_dir.is_dir() else None)
         except GeodataError as error:
             raise CommandError(str(error)) from error
-        self._report(result, geodata_dir, time.monotonic() - started)
+        self._report(result, geodata_dir, time.monotonic() - started, options["url"])
 
-    def _report(self, result: DemoResult, geodata_dir: Path, seconds: float) -> None:
+    def _report(self, result: DemoResult, geodata_dir: Path, seconds: float, url: str) -> None:
         write = self.stdout.write
         if result.geodata:
             write(
@@ -65,7 +68,7 @@ class Command(BaseCommand):
         }
         write(self.style.SUCCESS(summary))
         write("")
-        write(_("Portal: %(url)s") % {"url": result.url})
+        write(_("Portal: %(url)s") % {"url": url})
         write(_("Demo logins (every account has the same password):"))
         header = (_("Log in with"), _("Password"), _("Role"), _("Regions"))
         rows = [(login.email, result.password, login.role, login.regions or "–") for login in result.logins]
