@@ -5,11 +5,12 @@ Every function here records what happened in the candidate's timeline, with who 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
@@ -106,6 +107,22 @@ def likely_duplicates(
     return queryset.select_related("region").order_by("-signed_up_at")[:10]
 
 
+# Namespace of the advisory locks that serialise sign-ups of one person (any fixed 32-bit number).
+SIGNUP_LOCK_NAMESPACE = 2_0026
+
+
+def _lock_identity(key: str, phone: str) -> None:
+    """Serialise sign-ups with the same e-mail or phone until commit, so a double submit or two
+    channels at once cannot create the person twice. PostgreSQL only: SQLite writes one at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    locks = sorted({zlib.crc32(f"email:{key}".encode()), zlib.crc32(f"phone:{phone}".encode())})
+    with connection.cursor() as cursor:
+        for lock in locks:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SIGNUP_LOCK_NAMESPACE, lock - 2**31])
+
+
 @dataclass(frozen=True)
 class Registration:
     candidate: Candidate
@@ -132,6 +149,7 @@ def candidate_register(
         fields["place"] = place_for_postcode(fields["postcode"])
     now = timezone.now()
 
+    _lock_identity(fields["email_key"], fields["phone"])
     candidate = find_existing_candidate(email=fields["email"], phone=fields["phone"])
     created = candidate is None
     if created:
