@@ -37,7 +37,7 @@ def test_simultaneous_sign_ups_of_one_person_create_one_candidate(region_a):
         try:
             barrier.wait()
             candidate_register(details=details(number), consents={"contact": True}, channel=SignupChannel.INTAKE)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
         finally:
             connection.close()
