@@ -7,10 +7,10 @@ from django.test import Client
 from contactpunt.factories import (
     AdministratorFactory,
     CoordinatorFactory,
-    EmployerUserFactory,
     RegionFactory,
     RegionPostcodeRangeFactory,
 )
+from werkgevers.factories import EmployerFactory, LocationFactory, OrganisationFactory
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +52,34 @@ def administrator(db):
 
 
 @pytest.fixture
-def employer_user(db):
-    return EmployerUserFactory(email="werkgever@zorg.example")
+def organisation_a(region_a):
+    """An employer in region A (Noord-Nederland) with one location there."""
+    organisation = OrganisationFactory(name="Zorggroep Noord", kvk_number="11111111", home_region=region_a)
+    LocationFactory(organisation=organisation, name="De Linde", postcode="9711 AB", place="Groningen", region=region_a)
+    return organisation
+
+
+@pytest.fixture
+def organisation_b(region_b):
+    """An employer in region B (Utrecht) with one location there."""
+    organisation = OrganisationFactory(name="Zorg Utrecht", kvk_number="22222222", home_region=region_b)
+    LocationFactory(organisation=organisation, name="Het Baken", postcode="3511 AA", place="Utrecht", region=region_b)
+    return organisation
+
+
+@pytest.fixture
+def employer_a(organisation_a):
+    return EmployerFactory(email="werkgever.a@zorg.example", organisation=organisation_a)
+
+
+@pytest.fixture
+def employer_b(organisation_b):
+    return EmployerFactory(email="werkgever.b@zorg.example", organisation=organisation_b)
+
+
+@pytest.fixture
+def employer_user(employer_a):
+    return employer_a
 
 
 def _logged_in(user) -> Client:
@@ -80,3 +106,13 @@ def administrator_client(administrator):
 @pytest.fixture
 def employer_client(employer_user):
     return _logged_in(employer_user)
+
+
+@pytest.fixture
+def employer_a_client(employer_a):
+    return _logged_in(employer_a)
+
+
+@pytest.fixture
+def employer_b_client(employer_b):
+    return _logged_in(employer_b)

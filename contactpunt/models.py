@@ -208,6 +208,15 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.COORDINATOR)
     regions = models.ManyToManyField(Region, blank=True, related_name="users", verbose_name=_("regions"))
+    organisation = models.ForeignKey(
+        "werkgevers.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+        help_text=_("For employer users: the organisation they work for."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

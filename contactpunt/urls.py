@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("kandidaten.urls")),
+    path("", include("werkgevers.urls")),
 ]
 
 if settings.DEBUG:

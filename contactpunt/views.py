@@ -18,6 +18,8 @@ def landing(request: HttpRequest) -> HttpResponse:
     """Where a user goes after logging in: coordinators and administrators to their inbox."""
     if request.user.works_candidates:
         return redirect("kandidaten:inbox")
+    if request.user.is_employer:
+        return redirect("werkgevers:employer_home")
     return redirect("home")
 
 

@@ -376,6 +376,9 @@ class TimelineEvent(models.Model):
         EDIT = "edit", _("Details changed")
         ROUTING = "routing", _("Region changed")
         MERGE = "merge", _("Merged")
+        REGISTRATION = "registration", _("Activity registration")
+        INTRODUCTION = "introduction", _("Introduction to an employer")
+        COHORT = "cohort", _("BBL class")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=20, choices=Kind)

@@ -93,7 +93,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale-parts/*: catalogues of work in progress, merged into locale/ before the work lands.
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted((BASE_DIR / "locale-parts").glob("*"))]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -79,8 +79,8 @@ def test_the_e_mail_address_is_not_case_sensitive_at_login(client, coordinator_a
     assert client.session["_auth_user_id"] == str(coordinator_a.pk)
 
 
-def test_an_employer_lands_on_the_home_page_after_login(employer_client):
-    assert employer_client.get("/start/").headers["Location"] == "/"
+def test_an_employer_lands_on_the_employer_portal_after_login(employer_client):
+    assert employer_client.get("/start/").headers["Location"] == "/werkgever/"
 
 
 def test_addresses_are_stored_in_lower_case_whoever_creates_the_account(db):

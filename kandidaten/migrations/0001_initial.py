@@ -7,122 +7,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contactpunt', '0001_initial'),
+        ("contactpunt", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(db_index=True, max_length=254, verbose_name='e-mail address')),
-                ('email_key', models.CharField(db_index=True, editable=False, max_length=254)),
-                ('phone', models.CharField(db_index=True, max_length=20, verbose_name='phone number')),
-                ('postcode', models.CharField(db_index=True, max_length=7, verbose_name='postcode')),
-                ('place', models.CharField(blank=True, max_length=100, verbose_name='place')),
-                ('situation', models.CharField(choices=[('pupil', 'At school (secondary school)'), ('student', 'Student (mbo, hbo or university)'), ('job_seeker', 'Looking for work'), ('working_outside_care', 'Working outside zorg en welzijn'), ('working_in_care', 'Working in zorg en welzijn'), ('returner', 'Returner: I used to work in care'), ('retired', 'Retired'), ('other', 'Something else')], max_length=30, verbose_name='current situation')),
-                ('education_level', models.PositiveSmallIntegerField(choices=[(0, 'No diploma'), (10, 'vmbo'), (20, 'mbo level 1'), (30, 'mbo level 2'), (35, 'havo / vwo'), (40, 'mbo level 3'), (50, 'mbo level 4'), (60, 'hbo'), (70, 'university (wo)')], verbose_name='highest education')),
-                ('diplomas', models.CharField(blank=True, max_length=500, verbose_name='diplomas')),
-                ('diploma_abroad', models.BooleanField(default=False, verbose_name='diploma obtained abroad')),
-                ('diploma_outdated', models.BooleanField(default=False, verbose_name='outdated care diploma or lapsed BIG registration')),
-                ('hours_per_week', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='hours per week')),
-                ('max_travel_km', models.PositiveSmallIntegerField(choices=[(5, 'up to 5 km'), (10, 'up to 10 km'), (15, 'up to 15 km'), (25, 'up to 25 km'), (40, 'up to 40 km'), (60, 'more than 40 km')], default=15, verbose_name='maximum travel distance')),
-                ('support_needs', models.TextField(blank=True, max_length=1000, verbose_name='support needs')),
-                ('source', models.CharField(choices=[('campaign', 'Ik Zorg campaign'), ('welcome_panel', 'Welcome panel (Werken in de Zorg)'), ('social_media', 'Social media'), ('school', 'School'), ('uwv_municipality', 'UWV or municipality'), ('employer', 'An employer'), ('acquaintance', 'Family or friends'), ('other', 'Other')], max_length=30, verbose_name='how they heard of us')),
-                ('message', models.TextField(blank=True, max_length=2000, verbose_name='message')),
-                ('status', models.CharField(choices=[('new', 'New'), ('in_conversation', 'In conversation'), ('referred', 'Referred'), ('started', 'Started'), ('stopped', 'Stopped')], default='new', max_length=20, verbose_name='status')),
-                ('stop_reason', models.CharField(blank=True, choices=[('not_reachable', 'Could not be reached'), ('no_longer_interested', 'No longer interested'), ('found_work_elsewhere', 'Found work outside zorg en welzijn'), ('not_suitable', 'Care work does not suit them'), ('circumstances', 'Personal circumstances'), ('moved', 'Moved out of the region'), ('other', 'Other')], max_length=30, verbose_name='reason for stopping')),
-                ('signed_up_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='signed up')),
-                ('first_contact_at', models.DateTimeField(blank=True, null=True, verbose_name='first contact')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_candidates', to=settings.AUTH_USER_MODEL, verbose_name='coordinator')),
-                ('branches', models.ManyToManyField(blank=True, related_name='candidates', to='contactpunt.branch', verbose_name='branches')),
-                ('functions', models.ManyToManyField(blank=True, related_name='candidates', to='contactpunt.function', verbose_name='functions')),
-                ('next_steps', models.ManyToManyField(blank=True, related_name='candidates', to='contactpunt.nextstep', verbose_name='next steps wanted')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidates', to='contactpunt.region', verbose_name='region')),
-                ('target_groups', models.ManyToManyField(blank=True, related_name='candidates', to='contactpunt.targetgroup', verbose_name='target groups')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("email", models.EmailField(db_index=True, max_length=254, verbose_name="e-mail address")),
+                ("email_key", models.CharField(db_index=True, editable=False, max_length=254)),
+                ("phone", models.CharField(db_index=True, max_length=20, verbose_name="phone number")),
+                ("postcode", models.CharField(db_index=True, max_length=7, verbose_name="postcode")),
+                ("place", models.CharField(blank=True, max_length=100, verbose_name="place")),
+                (
+                    "situation",
+                    models.CharField(
+                        choices=[
+                            ("pupil", "At school (secondary school)"),
+                            ("student", "Student (mbo, hbo or university)"),
+                            ("job_seeker", "Looking for work"),
+                            ("working_outside_care", "Working outside zorg en welzijn"),
+                            ("working_in_care", "Working in zorg en welzijn"),
+                            ("returner", "Returner: I used to work in care"),
+                            ("retired", "Retired"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=30,
+                        verbose_name="current situation",
+                    ),
+                ),
+                (
+                    "education_level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "No diploma"),
+                            (10, "vmbo"),
+                            (20, "mbo level 1"),
+                            (30, "mbo level 2"),
+                            (35, "havo / vwo"),
+                            (40, "mbo level 3"),
+                            (50, "mbo level 4"),
+                            (60, "hbo"),
+                            (70, "university (wo)"),
+                        ],
+                        verbose_name="highest education",
+                    ),
+                ),
+                ("diplomas", models.CharField(blank=True, max_length=500, verbose_name="diplomas")),
+                ("diploma_abroad", models.BooleanField(default=False, verbose_name="diploma obtained abroad")),
+                (
+                    "diploma_outdated",
+                    models.BooleanField(default=False, verbose_name="outdated care diploma or lapsed BIG registration"),
+                ),
+                (
+                    "hours_per_week",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="hours per week"),
+                ),
+                (
+                    "max_travel_km",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (5, "up to 5 km"),
+                            (10, "up to 10 km"),
+                            (15, "up to 15 km"),
+                            (25, "up to 25 km"),
+                            (40, "up to 40 km"),
+                            (60, "more than 40 km"),
+                        ],
+                        default=15,
+                        verbose_name="maximum travel distance",
+                    ),
+                ),
+                ("support_needs", models.TextField(blank=True, max_length=1000, verbose_name="support needs")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("campaign", "Ik Zorg campaign"),
+                            ("welcome_panel", "Welcome panel (Werken in de Zorg)"),
+                            ("social_media", "Social media"),
+                            ("school", "School"),
+                            ("uwv_municipality", "UWV or municipality"),
+                            ("employer", "An employer"),
+                            ("acquaintance", "Family or friends"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="how they heard of us",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, max_length=2000, verbose_name="message")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("in_conversation", "In conversation"),
+                            ("referred", "Referred"),
+                            ("started", "Started"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "stop_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_reachable", "Could not be reached"),
+                            ("no_longer_interested", "No longer interested"),
+                            ("found_work_elsewhere", "Found work outside zorg en welzijn"),
+                            ("not_suitable", "Care work does not suit them"),
+                            ("circumstances", "Personal circumstances"),
+                            ("moved", "Moved out of the region"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="reason for stopping",
+                    ),
+                ),
+                (
+                    "signed_up_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="signed up"),
+                ),
+                ("first_contact_at", models.DateTimeField(blank=True, null=True, verbose_name="first contact")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_candidates",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="coordinator",
+                    ),
+                ),
+                (
+                    "branches",
+                    models.ManyToManyField(
+                        blank=True, related_name="candidates", to="contactpunt.branch", verbose_name="branches"
+                    ),
+                ),
+                (
+                    "functions",
+                    models.ManyToManyField(
+                        blank=True, related_name="candidates", to="contactpunt.function", verbose_name="functions"
+                    ),
+                ),
+                (
+                    "next_steps",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="candidates",
+                        to="contactpunt.nextstep",
+                        verbose_name="next steps wanted",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidates",
+                        to="contactpunt.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "target_groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="candidates",
+                        to="contactpunt.targetgroup",
+                        verbose_name="target groups",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidate',
-                'verbose_name_plural': 'candidates',
-                'ordering': ['-signed_up_at'],
+                "verbose_name": "candidate",
+                "verbose_name_plural": "candidates",
+                "ordering": ["-signed_up_at"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('contact', 'Contact by the contact point'), ('share_with_employers', 'Share my profile with employers I am introduced to'), ('campaign_news', 'Campaign news')], max_length=30, verbose_name='purpose')),
-                ('granted', models.BooleanField(verbose_name='granted')),
-                ('text_version', models.CharField(max_length=20, verbose_name='privacy statement version')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='kandidaten.candidate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Contact by the contact point"),
+                            ("share_with_employers", "Share my profile with employers I am introduced to"),
+                            ("campaign_news", "Campaign news"),
+                        ],
+                        max_length=30,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("granted", models.BooleanField(verbose_name="granted")),
+                ("text_version", models.CharField(max_length=20, verbose_name="privacy statement version")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="recorded")),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="kandidaten.candidate"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-recorded_at', '-id'],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContactMoment',
+            name="ContactMoment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('video', 'Video call'), ('in_person', 'In person'), ('chat', 'Chat or WhatsApp')], max_length=20, verbose_name='channel')),
-                ('happened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date and time')),
-                ('summary', models.TextField(max_length=4000, verbose_name='summary')),
-                ('abilities', models.TextField(blank=True, max_length=2000, verbose_name='what the person can do')),
-                ('wishes', models.TextField(blank=True, max_length=2000, verbose_name='what the person wants')),
-                ('agreed_next_step', models.CharField(blank=True, max_length=500, verbose_name='agreed next step')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_moments', to='kandidaten.candidate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "E-mail"),
+                            ("video", "Video call"),
+                            ("in_person", "In person"),
+                            ("chat", "Chat or WhatsApp"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("happened_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date and time")),
+                ("summary", models.TextField(max_length=4000, verbose_name="summary")),
+                ("abilities", models.TextField(blank=True, max_length=2000, verbose_name="what the person can do")),
+                ("wishes", models.TextField(blank=True, max_length=2000, verbose_name="what the person wants")),
+                ("agreed_next_step", models.CharField(blank=True, max_length=500, verbose_name="agreed next step")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_moments",
+                        to="kandidaten.candidate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact moment',
-                'verbose_name_plural': 'contact moments',
-                'ordering': ['-happened_at'],
+                "verbose_name": "contact moment",
+                "verbose_name_plural": "contact moments",
+                "ordering": ["-happened_at"],
             },
         ),
         migrations.CreateModel(
-            name='TimelineEvent',
+            name="TimelineEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signup', 'Sign-up'), ('contact', 'Contact moment'), ('status', 'Status change'), ('assignment', 'Assignment'), ('edit', 'Details changed'), ('routing', 'Region changed'), ('merge', 'Merged')], max_length=20)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='kandidaten.candidate')),
-                ('contact_moment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='timeline_event', to='kandidaten.contactmoment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signup", "Sign-up"),
+                            ("contact", "Contact moment"),
+                            ("status", "Status change"),
+                            ("assignment", "Assignment"),
+                            ("edit", "Details changed"),
+                            ("routing", "Region changed"),
+                            ("merge", "Merged"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="timeline", to="kandidaten.candidate"
+                    ),
+                ),
+                (
+                    "contact_moment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timeline_event",
+                        to="kandidaten.contactmoment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'timeline event',
-                'verbose_name_plural': 'timeline events',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "timeline event",
+                "verbose_name_plural": "timeline events",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['region', 'status', '-signed_up_at'], name='kandidaten__region__a0d3ec_idx'),
+            model_name="candidate",
+            index=models.Index(fields=["region", "status", "-signed_up_at"], name="kandidaten__region__a0d3ec_idx"),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['last_name', 'postcode'], name='kandidaten__last_na_d0a3c3_idx'),
+            model_name="candidate",
+            index=models.Index(fields=["last_name", "postcode"], name="kandidaten__last_na_d0a3c3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(('hours_per_week__isnull', True), ('hours_per_week__lte', 60), _connector='OR'), name='candidate_hours_per_week_at_most_60'),
+            model_name="candidate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours_per_week__isnull", True), ("hours_per_week__lte", 60), _connector="OR"),
+                name="candidate_hours_per_week_at_most_60",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'stopped'), _negated=True), models.Q(('stop_reason', ''), _negated=True), _connector='OR'), name='candidate_stopped_has_reason'),
+            model_name="candidate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "stopped"), _negated=True),
+                    models.Q(("stop_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="candidate_stopped_has_reason",
+            ),
         ),
     ]
