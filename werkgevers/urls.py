@@ -56,7 +56,9 @@ urlpatterns = [
         name="introduction_create",
     ),
     path("dashboard/voorstellen/", introductions.coordinator_introductions, name="coordinator_introductions"),
-    path("dashboard/voorstellen/<int:pk>/intrekken/", introductions.introduction_withdraw, name="introduction_withdraw"),
+    path(
+        "dashboard/voorstellen/<int:pk>/intrekken/", introductions.introduction_withdraw, name="introduction_withdraw"
+    ),
     path("dashboard/bbl-klassen/", cohorts.cohorts, name="cohorts"),
     path("dashboard/bbl-klassen/nieuw/", cohorts.cohort_create, name="cohort_create"),
     path("dashboard/bbl-klassen/<int:pk>/", cohorts.cohort_detail, name="cohort_detail"),
