@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -22,13 +24,35 @@ CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 
-def queue_mail(*, to: str, template: str, context: dict[str, Any], language: str | None = None) -> OutboxMail:
+@dataclass(frozen=True)
+class Attachment:
+    """A text attachment (an .ics calendar file, for instance), stored with the mail."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+
+def queue_mail(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> OutboxMail:
     """Render `<template>_subject.txt`, `.txt` and `.html` and queue the mail after commit."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)
-    mail = OutboxMail.objects.create(to=to, subject=subject, body_text=body_text, body_html=body_html)
+    mail = OutboxMail.objects.create(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[asdict(attachment) for attachment in attachments],
+    )
     transaction.on_commit(lambda: enqueue_mail(mail.pk))
     return mail
 
@@ -57,6 +81,8 @@ def send_mail_once(mail_id: int) -> bool:
     message = EmailMultiAlternatives(mail.subject, mail.body_text, settings.DEFAULT_FROM_EMAIL, [mail.to])
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
+    for attachment in mail.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send()
     except Exception as error:

@@ -263,6 +263,7 @@ class OutboxMail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -283,6 +283,26 @@ def candidate_change_status(
     candidate.save(update_fields=["status", "stop_reason", "updated_at"])
 
 
+# The order of the pipeline for progress reported from elsewhere (a registration, an introduction).
+PIPELINE = [Status.NEW, Status.IN_CONVERSATION, Status.REFERRED, Status.STARTED]
+
+
+@transaction.atomic
+def candidate_progress(*, candidate: Candidate, status: str, actor: User | None, note: str = "") -> bool:
+    """Move a candidate forward because of something that happened elsewhere (signed up for an
+    activity, introduced to or started at an employer). Never backwards, never out of "gestopt"
+    unless the candidate starts somewhere. Returns whether the status changed.
+    """
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status == Status.STOPPED and status != Status.STARTED:
+        return False
+    if candidate.status in PIPELINE and PIPELINE.index(candidate.status) >= PIPELINE.index(status):
+        return False
+    _record_status(candidate, status, actor=actor, now=timezone.now(), note=note)
+    candidate.save(update_fields=["status", "stop_reason", "updated_at"])
+    return True
+
+
 @transaction.atomic
 def candidate_assign(*, candidate: Candidate, assignee: User | None, actor: User) -> None:
     """Give the candidate to a coordinator (or nobody); the assignee must serve the candidate's region."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -27,6 +27,13 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def week_start(now=None):
+    """Monday 00:00 of the current week, Dutch time: the period of `max_introductions_per_week`."""
+    today = timezone.localdate(now or timezone.now())
+    monday = today - timedelta(days=today.weekday())
+    return timezone.make_aware(datetime.combine(monday, time.min))
 
 
 class OrganisationQuerySet(QuerySet["Organisation"]):
@@ -255,6 +262,16 @@ class OfferQuerySet(QuerySet["Offer"]):
             return self.filter(organisation_id=user.organisation_id)
         return self.none()
 
+    def with_introductions_this_week(self, now=None) -> OfferQuerySet:
+        """Annotate `introductions_this_week`: introductions since Monday 00:00 (Amsterdam), withdrawn ones excluded."""
+        return self.annotate(
+            introductions_this_week=models.Count(
+                "introductions",
+                filter=Q(introductions__created_at__gte=week_start(now))
+                & ~Q(introductions__status=Introduction.Status.WITHDRAWN),
+            )
+        )
+
     def dated(self) -> OfferQuerySet:
         return self.filter(kind__in=DATED_KINDS)
 
@@ -385,6 +402,12 @@ class Offer(models.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.registered_count, 0)
+
+    def introductions_left(self, introductions_this_week: int) -> int | None:
+        """How many introductions coordinators may still make this week (None: no maximum)."""
+        if self.max_introductions_per_week is None:
+            return None
+        return max(self.max_introductions_per_week - introductions_this_week, 0)
 
     @property
     def next_step_slug(self) -> str:

@@ -6,9 +6,18 @@ from smtplib import SMTPServerDisconnected
 import pytest
 from django.core import mail as django_mail
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.utils import timezone
 
-from contactpunt.mail import CLAIM_LEASE, MAX_ATTEMPTS, enqueue_mail, mails_left_behind, queue_mail, send_mail_once
+from contactpunt.mail import (
+    CLAIM_LEASE,
+    MAX_ATTEMPTS,
+    Attachment,
+    enqueue_mail,
+    mails_left_behind,
+    queue_mail,
+    send_mail_once,
+)
 from contactpunt.models import OutboxMail
 from contactpunt.tasks import send_outbox_mail, sweep_outbox
 from kandidaten.factories import CandidateFactory
@@ -197,3 +206,18 @@ def test_the_sweep_takes_the_oldest_mails_first(monkeypatch):
     )
     newest.refresh_from_db()
     assert newest.sent_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attachment_travels_with_the_mail(mailoutbox):
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    with transaction.atomic():
+        queue_mail(
+            to="sanne@example.org",
+            template="kandidaten/email/signup_confirmation",
+            context={"candidate": {"first_name": "Sanne"}, "region": None, "working_days": 2},
+            attachments=[Attachment("meeloopdag.ics", calendar, "text/calendar")],
+        )
+
+    (message,) = mailoutbox
+    assert message.attachments == [("meeloopdag.ics", calendar, "text/calendar")]
