@@ -6,7 +6,6 @@ from smtplib import SMTPServerDisconnected
 import pytest
 from django.core import mail as django_mail
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 
 from contactpunt.mail import (
@@ -208,10 +207,10 @@ def test_the_sweep_takes_the_oldest_mails_first(monkeypatch):
     assert newest.sent_at is None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_attachment_travels_with_the_mail(mailoutbox):
+@pytest.mark.django_db
+def test_an_attachment_travels_with_the_mail(mailoutbox, django_capture_on_commit_callbacks):
     calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True):
         queue_mail(
             to="sanne@example.org",
             template="kandidaten/email/signup_confirmation",

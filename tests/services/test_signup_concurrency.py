@@ -11,7 +11,9 @@ from contactpunt.models import EducationLevel
 from kandidaten.models import Candidate, Situation, Source, TimelineEvent
 from kandidaten.services import SignupChannel, candidate_register
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Serialized rollback like every transactional test here, so that the flush after it does not
+# leave the database in a state a later serialized-rollback test cannot restore.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SIGNUPS = 8
 
