@@ -36,6 +36,7 @@ class SignupChannel:
 
     INTAKE = "intake"
     PHONE = "phone"
+    AGENDA = "agenda"
 
 
 class InvalidTransition(Exception):
@@ -136,11 +137,15 @@ def candidate_register(
     consents: dict[str, bool],
     channel: str,
     actor: User | None = None,
+    new_only: dict[str, Any] | None = None,
+    confirm: bool = True,
 ) -> Registration:
     """Sign a person up, or update them if they signed up before (same e-mail or phone).
 
     Routes by postcode; a sign-up that matches nobody's region lands in the national queue.
-    The confirmation e-mail goes out after commit.
+    The confirmation e-mail goes out after commit, unless `confirm` is False (the caller sends its
+    own). `new_only`: values a new candidate gets for what this sign-up does not ask; a known
+    candidate keeps theirs.
     """
     fields = {key: value for key, value in details.items() if key not in MANY_TO_MANY_FIELDS}
     relations = {key: details[key] for key in MANY_TO_MANY_FIELDS if key in details}
@@ -153,7 +158,9 @@ def candidate_register(
     candidate = find_existing_candidate(email=fields["email"], phone=fields["phone"])
     created = candidate is None
     if created:
-        candidate = Candidate(**fields, region=route_postcode(fields["postcode"]), signed_up_at=now)
+        candidate = Candidate(
+            **{**(new_only or {}), **fields}, region=route_postcode(fields["postcode"]), signed_up_at=now
+        )
         candidate.save()
         changed: list[str] = []
     else:
@@ -176,7 +183,8 @@ def candidate_register(
         created_at=now,
         data={"channel": channel, "source": candidate.source, "repeat": not created, "changed": changed},
     )
-    _queue_signup_confirmation(candidate)
+    if confirm:
+        _queue_signup_confirmation(candidate)
     return Registration(candidate=candidate, created=created)
 
 
