@@ -134,7 +134,7 @@ class Registration:
 def candidate_register(
     *,
     details: dict[str, Any],
-    consents: dict[str, bool],
+    consents: dict[str, bool | None],
     channel: str,
     actor: User | None = None,
     new_only: dict[str, Any] | None = None,
@@ -222,7 +222,8 @@ def _queue_signup_confirmation(candidate: Candidate) -> None:
     )
 
 
-def _record_consents(candidate: Candidate, consents: dict[str, bool], *, now) -> None:
+def _record_consents(candidate: Candidate, consents: dict[str, bool | None], *, now) -> None:
+    """One answer per purpose; None means the sign-up did not ask, so the earlier answer stands."""
     Consent.objects.bulk_create(
         Consent(
             candidate=candidate,
@@ -232,6 +233,7 @@ def _record_consents(candidate: Candidate, consents: dict[str, bool], *, now) ->
             recorded_at=now,
         )
         for purpose in ConsentPurpose.values
+        if consents.get(purpose, False) is not None
     )
 
 
