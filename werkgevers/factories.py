@@ -143,3 +143,22 @@ class CohortPledgeFactory(DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     places = 4
+
+
+def agenda_signup_data(**overrides) -> dict:
+    """What a person types in the sign-up form of an agenda activity (POST data); `field=None` leaves it out."""
+    data = {
+        "first_name": "Fatima",
+        "last_name": "el Amrani",
+        "email": "fatima.elamrani@example.org",
+        "phone": "06 23456789",
+        "postcode": "9712 CD",
+        "consent_contact": "on",
+        "website": "",
+    }
+    for name, value in overrides.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
