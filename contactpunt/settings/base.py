@@ -191,4 +191,5 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
+    "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
 }
