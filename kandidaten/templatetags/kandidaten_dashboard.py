@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -98,6 +101,8 @@ def describe(event: TimelineEvent) -> Entry:
             entry.lines.append((_("Reason"), _label(StopReason, data["reason"])))
         if data.get("note") == "repeat_signup":
             entry.lines.append((_("Why"), _("The candidate signed up again.")))
+        elif data.get("note") in STATUS_NOTES:
+            entry.lines.append((_("Why"), _(STATUS_NOTES[data["note"]])))
         elif data.get("note"):
             entry.lines.append((_("Note"), data["note"]))
         return entry
@@ -124,7 +129,111 @@ def describe(event: TimelineEvent) -> Entry:
         moment = event.contact_moment
         channel = moment.get_channel_display() if moment else ""
         return Entry(_("Contact moment: %(channel)s") % {"channel": channel} if channel else _("Contact moment"))
+    if kind == TimelineEvent.Kind.INTRODUCTION:
+        return _describe_introduction(data)
+    if kind == TimelineEvent.Kind.REGISTRATION:
+        return _describe_registration(data)
+    if kind == TimelineEvent.Kind.COHORT:
+        return _describe_cohort(data)
     return Entry(event.get_kind_display())
+
+
+# Steps of an introduction to an employer (werkgevers.introductions), by the status they lead to.
+INTRODUCTION_TITLES = {
+    "proposed": gettext_noop("Introduced to %(organisation)s for %(offer)s"),
+    "invited": gettext_noop("Invited by %(organisation)s for %(offer)s"),
+    "not_suitable": gettext_noop("Not suitable for %(offer)s, says %(organisation)s"),
+    "started": gettext_noop("Started at %(organisation)s (%(offer)s)"),
+    "not_started": gettext_noop("Did not start at %(organisation)s (%(offer)s)"),
+    "started_elsewhere": gettext_noop("Introduction to %(organisation)s closed: started elsewhere (%(offer)s)"),
+    "withdrawn": gettext_noop("Introduction to %(organisation)s withdrawn (%(offer)s)"),
+}
+# Steps of an activity registration (werkgevers.registrations): `action`, or an older `status`.
+REGISTRATION_TITLES = {
+    "signed_up": gettext_noop("Signed up for %(offer)s"),
+    "confirmed": gettext_noop("Signed up for %(offer)s"),
+    "waiting": gettext_noop("On the waiting list for %(offer)s"),
+    "promoted": gettext_noop("From the waiting list to a place at %(offer)s"),
+    "cancelled": gettext_noop("Cancelled the registration for %(offer)s"),
+    "attended": gettext_noop("Attended %(offer)s"),
+    "absent": gettext_noop("Did not come to %(offer)s"),
+}
+# Why a candidate's status moved because of something elsewhere (the `note` of the status change).
+STATUS_NOTES = {
+    "introduction": gettext_noop("Introduced to an employer."),
+    "introduction_started": gettext_noop("Started at an employer."),
+    "introductions_closed": gettext_noop("No introduction to an employer is open any more."),
+    "cohort": gettext_noop("Placed in a BBL class."),
+    "registration": gettext_noop("Signed up for an activity."),
+}
+
+
+def _text(value) -> str:
+    """A value from an event's data as text: the data is stored JSON, anything may be in it."""
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value)
+
+
+def _local_date(value, with_time: bool = False) -> str:
+    """An ISO date or date-time from an event's data, the Dutch way; the text itself if it is not one."""
+    text = _text(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if with_time and moment.tzinfo is not None:
+        return date_format(timezone.localtime(moment), "j F Y H:i")
+    return date_format(moment.date(), "j F Y")
+
+
+def _describe_introduction(data: dict) -> Entry:
+    names = {
+        "offer": _text(data.get("offer")) or _("an offer"),
+        "organisation": _text(data.get("organisation")) or _("an employer"),
+    }
+    event = _text(data.get("event"))
+    if event in INTRODUCTION_TITLES:
+        entry = Entry(_(INTRODUCTION_TITLES[event]) % names)
+    else:
+        entry = Entry(_("Introduction to an employer"), [(_("Offer"), names["offer"])])
+    if note := _text(data.get("note")):
+        entry.lines.append((_("Note for the employer"), note))
+    if reason := _text(data.get("reason")):
+        entry.lines.append((_("Reason"), reason))
+    return entry
+
+
+def _describe_registration(data: dict) -> Entry:
+    offer = _text(data.get("offer")) or _("an activity")
+    action = _text(data.get("action") or data.get("status"))
+    if action in REGISTRATION_TITLES:
+        entry = Entry(_(REGISTRATION_TITLES[action]) % {"offer": offer})
+    else:
+        entry = Entry(_("Activity registration"), [(_("Activity"), offer)])
+    if organisation := _text(data.get("organisation")):
+        entry.lines.append((_("Employer"), organisation))
+    if starts_at := data.get("starts_at"):
+        entry.lines.append((_("Date"), _local_date(starts_at, with_time=True)))
+    position = data.get("position")
+    if action == "waiting" and isinstance(position, int):
+        entry.lines.append((_("Place on the waiting list"), str(position)))
+    return entry
+
+
+def _describe_cohort(data: dict) -> Entry:
+    cohort = _text(data.get("cohort")) or _("a BBL class")
+    if _text(data.get("event")) in ("", "placed"):
+        entry = Entry(_("Placed in BBL class %(cohort)s") % {"cohort": cohort})
+    else:
+        entry = Entry(_("BBL class"), [(_("Class"), cohort)])
+    if organisation := _text(data.get("organisation")):
+        entry.lines.append((_("Employer"), organisation))
+    if school := _text(data.get("school")):
+        entry.lines.append((_("School"), school))
+    if start := data.get("start_date"):
+        entry.lines.append((_("Start"), _local_date(start)))
+    return entry
 
 
 @register.inclusion_tag("kandidaten/dashboard/_timeline_event.html")

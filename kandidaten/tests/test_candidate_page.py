@@ -305,11 +305,15 @@ def _timeline_of(candidate, count: int, actor) -> None:
 #  5. branches, 6. functions, 7. next steps, 8. target groups (prefetch_related)
 #  9. consents (prefetch_related, newest first)
 # 10. the timeline with actor, contact moment and its author (one prefetch with select_related)
-# 11. the people the candidate can be assigned to
-# 12. likely duplicates among the candidates the user may see (one query)
-# 13. RELEASE SAVEPOINT
+# 11. introductions to employers with offer, organisation, location and coordinators (employers panel)
+# 12. activity registrations with their offer and organisation (employers panel)
+# 13. BBL placements with their class and employer (employers panel)
+# 14. the published offers of the user's regions for the introduce form, with this week's introductions
+# 15. the people the candidate can be assigned to
+# 16. likely duplicates among the candidates the user may see (one query)
+# 17. RELEASE SAVEPOINT
 # An administrator's page also lists the regions for the hand-over form: one more.
-CANDIDATE_PAGE_QUERIES = 13
+CANDIDATE_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("events", [10, 500])

@@ -160,6 +160,10 @@ def _render_candidate(request: HttpRequest, pk: int, status: int = 200, **forms)
         "hand_over_form": (forms.get("hand_over_form") or HandOverForm()) if user.is_administrator else None,
         "can_take": candidate.assigned_to_id != user.pk,
     }
+    # The employers panel: introductions, activity registrations, BBL placements, the introduce form.
+    from werkgevers.views.introductions import candidate_panel  # werkgevers' views build on this module
+
+    context.update(candidate_panel(request, candidate, forms.get("introduction_form")))
     return render(request, "kandidaten/dashboard/candidate.html", context, status=status)
 
 
