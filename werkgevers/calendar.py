@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,6 +19,11 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from .models import Offer
 
 PRODID = "-//Contactpunt Zorg en Welzijn//Agenda//NL"
+
+
+def domain_of(site_url: str) -> str:
+    """The host of the portal (https://host/ → host): the right-hand side of every UID."""
+    return urlsplit(site_url).hostname or "contactpunt"
 
 
 def event_uid(offer: Offer, domain: str) -> str:
