@@ -222,7 +222,7 @@ def registration_signup(
     registration.offer = offer
     if status == Registration.Status.CONFIRMED:
         _record(registration, "signed_up")
-        candidate_progress(candidate=candidate, status=Status.REFERRED, actor=None)
+        candidate_progress(candidate=candidate, status=Status.REFERRED, actor=None, note="registration")
         _mail(registration, "registration_confirmed", token=token, site_url=site_url, calendar=True)
         return SignupResult(Outcome.CONFIRMED, registration, candidate)
     position = waiting_position(registration)
@@ -267,7 +267,7 @@ def fill_from_waiting_list(*, offer_id: int, site_url: str, now: datetime | None
             "offer__organisation", "offer__location", "offer__contact_person", "candidate"
         ).get(pk=first.pk)
         _record(registration, "promoted")
-        candidate_progress(candidate=registration.candidate, status=Status.REFERRED, actor=None)
+        candidate_progress(candidate=registration.candidate, status=Status.REFERRED, actor=None, note="registration")
         _mail(registration, "registration_promoted", token=token, site_url=site_url, calendar=True)
         promoted.append(registration)
 
