@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from contactpunt.models import Branch, Function, Region, User
 
 from .models import Offer, OfferKind
-from .offers import LIVE, past_q, shown_status_q
+from .offers import shown_status_q
 
 OPEN = "open"
 Status = Offer.Status
@@ -99,7 +99,7 @@ class CoordinatorOfferFilter(django_filters.FilterSet):
         """Open offers first, then by date (the soonest activity or start first), then the newest."""
         if not hasattr(self, "_qs"):
             open_first = Case(
-                When(Q(status__in=LIVE) & ~past_q(self.now), then=0), default=1, output_field=IntegerField()
+                When(shown_status_q(Status.PUBLISHED, self.now), then=0), default=1, output_field=IntegerField()
             )
             self._qs = super().qs.order_by(
                 open_first, F("starts_at").asc(nulls_last=True), F("start_date").asc(nulls_last=True), "-id"

@@ -216,8 +216,16 @@ class OfferForm(forms.ModelForm):
         return summary
 
     def _changed(self, name: str) -> bool:
-        """A new offer, or the value of the field changed: a date in the past is only refused when typed now."""
-        return self.instance.pk is None or name in self.changed_data
+        """A new offer, or a value other than the stored one: a date in the past is only refused when typed now.
+
+        Compared to the minute, as the form shows it (the instance still holds the stored values here).
+        """
+        if self.instance.pk is None:
+            return True
+        old = getattr(self.instance, name)
+        if isinstance(old, datetime):
+            old = old.replace(second=0, microsecond=0)
+        return self.cleaned_data.get(name) != old
 
     def clean(self):
         cleaned_data = super().clean()
