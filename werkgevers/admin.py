@@ -5,6 +5,7 @@ never loads a whole table into a select box. Tokens are never shown: only their 
 """
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     AccessRequest,
@@ -47,6 +48,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["branches"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [LocationInline, ContactPersonInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_formset(self, request, form, formset, change):
         """Locations saved here get their region from the postcode, as everywhere else."""

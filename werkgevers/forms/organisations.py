@@ -11,7 +11,7 @@ import re
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,7 @@ from ..models import AccessRequest, ContactPerson, Location, Organisation
 from ..onboarding import LogoError, email_conflict, logo_clean
 
 _KVK_SEPARATORS = re.compile(r"[\s.\-]")
+PASSWORD_MAX_LENGTH = 128
 
 
 class KvkField(forms.CharField):
@@ -154,10 +155,13 @@ class OrganisationCreateForm(PortalFormMixin, forms.Form):
         regions = Region.objects.all() if user.is_administrator else user.regions.all()
         self.fields["home_region"].queryset = regions.order_by("name")
         self.fields["home_region"].empty_label = _("Choose…")
+        # Administrators and coordinators of several regions see which region an organisation is in.
+        self.several_regions = True
         if not user.is_administrator:
-            only = list(regions[:2])
-            if len(only) == 1:
-                self.fields["home_region"].initial = only[0].pk
+            first_two = list(regions[:2])
+            self.several_regions = len(first_two) > 1
+            if len(first_two) == 1:
+                self.fields["home_region"].initial = first_two[0].pk
         self._set_up_fields()
 
     def clean_kvk_number(self) -> str:
@@ -266,9 +270,11 @@ class InvitationAcceptForm(SetPasswordForm):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = _("Choose a password")
         self.fields["new_password2"].label = _("Type the password again")
+        # A very long password only costs hashing time; a password manager stays far below this.
         for name in ("new_password1", "new_password2"):
-            self.fields[name].max_length = 128
-            self.fields[name].widget.attrs["maxlength"] = 128
+            self.fields[name].max_length = PASSWORD_MAX_LENGTH
+            self.fields[name].validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+            self.fields[name].widget.attrs["maxlength"] = PASSWORD_MAX_LENGTH
 
 
 # Access requests -----------------------------------------------------------------------------------

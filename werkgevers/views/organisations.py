@@ -417,7 +417,7 @@ def _render_organisations(request: HttpRequest, form: OrganisationCreateForm, st
             "search": search,
             "form": form,
             "pending_requests": pending,
-            "show_region": request.user.is_administrator or request.user.regions.count() > 1,
+            "show_region": form.several_regions,
         },
         status=status,
     )
