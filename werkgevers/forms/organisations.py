@@ -331,7 +331,11 @@ class AccessRequestForm(PortalFormMixin, forms.ModelForm):
 
 
 class AccessRequestDecisionForm(forms.Form):
-    """Approve or decline a request; declining needs a reason, a request without a region a region."""
+    """Approve or decline a request; declining needs a reason, a request without a region a region.
+
+    The regions to choose from are passed in (`regions`), so that a page with many requests
+    reads them once.
+    """
 
     APPROVE = "approve"
     DECLINE = "decline"
@@ -341,7 +345,7 @@ class AccessRequestDecisionForm(forms.Form):
         choices=[(APPROVE, _("Approve and invite")), (DECLINE, _("Decline"))],
         widget=forms.RadioSelect,
     )
-    region = forms.ModelChoiceField(label=_("Contact point"), queryset=Region.objects.none(), required=False)
+    region = forms.TypedChoiceField(label=_("Contact point"), coerce=int, required=False, empty_value=None)
     reason = forms.CharField(
         label=_("Reason for declining"),
         required=False,
@@ -350,19 +354,22 @@ class AccessRequestDecisionForm(forms.Form):
         help_text=_("Only when you decline. The requester reads it in an e-mail."),
     )
 
-    def __init__(self, *args, access_request: AccessRequest, **kwargs):
+    def __init__(self, *args, access_request: AccessRequest, regions: list[Region] | None = None, **kwargs):
         kwargs.setdefault("prefix", f"request-{access_request.pk}")
         super().__init__(*args, **kwargs)
         self.access_request = access_request
         if access_request.region_id is None:
-            self.fields["region"].queryset = Region.objects.order_by("name")
-            self.fields["region"].empty_label = _("Choose…")
+            self.regions = {region.pk: region for region in (regions or Region.objects.order_by("name"))}
+            self.fields["region"].choices = [
+                ("", _("Choose…")),
+                *((region.pk, region.name) for region in self.regions.values()),
+            ]
             self.fields["region"].help_text = _("The postcode lies outside every contact point: choose one.")
         else:
             del self.fields["region"]
         self.fields["reason"].validators.append(reject_markup)
         for field in self.fields.values():
-            if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+            if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
         self.fields["decision"].error_messages["required"] = _("Choose approve or decline.")
 
@@ -371,6 +378,8 @@ class AccessRequestDecisionForm(forms.Form):
         decision = cleaned_data.get("decision")
         if decision == self.DECLINE and not cleaned_data.get("reason", "").strip() and "reason" not in self.errors:
             self.add_error("reason", _("Write why you decline the request; the requester reads it."))
-        if decision == self.APPROVE and "region" in self.fields and not cleaned_data.get("region"):
-            self.add_error("region", _("Choose the contact point the organisation belongs to."))
+        if "region" in self.fields:
+            cleaned_data["region"] = self.regions.get(cleaned_data.get("region"))
+            if decision == self.APPROVE and cleaned_data["region"] is None and "region" not in self.errors:
+                self.add_error("region", _("Choose the contact point the organisation belongs to."))
         return cleaned_data

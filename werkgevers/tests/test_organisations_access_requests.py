@@ -330,3 +330,39 @@ def test_administrators_decide_requests_without_a_region_and_choose_one(
     assert organisation.home_region == region_b
     location = organisation.locations.get()
     assert location.postcode == "1011 AB" and location.region is None
+
+
+def test_a_request_for_a_registered_kvk_number_says_so(client_a, region_a, organisation_a):
+    pending_request(region_a, kvk_number=organisation_a.kvk_number)
+
+    html = client_a.get(LIST).content.decode()
+
+    assert "Er staat al een organisatie met dit KvK-nummer in het portaal." in html
+
+
+# The list, for an administrator with requests with and without a region:
+#  1. the session
+#  2. the user
+#  3. SAVEPOINT (ATOMIC_REQUESTS)
+#  4. the pending requests, with their region and whether the KvK number is registered
+#  5. the regions to choose from, read once for every request without a region
+#  6. the last 20 decisions, with region, decider and organisation
+#  7. RELEASE SAVEPOINT
+REQUEST_LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [4, 40])
+def test_the_request_list_runs_a_fixed_number_of_queries(
+    administrator_client, coordinator_a, region_a, count, django_assert_num_queries
+):
+    for number in range(count):
+        item = pending_request(region_a if number % 2 else None, kvk_number=f"{20000000 + number}")
+        if number % 4 == 0:
+            AccessRequest.objects.filter(pk=item.pk).update(
+                status=AccessRequest.Status.DECLINED, decided_by=coordinator_a
+            )
+
+    with django_assert_num_queries(REQUEST_LIST_QUERIES):
+        response = administrator_client.get(LIST)
+
+    assert len(response.context["rows"]) == count - count // 4

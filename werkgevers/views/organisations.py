@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from contactpunt.models import User
+from contactpunt.models import Region, User
 from contactpunt.views import rate_limited
 from kandidaten.views.dashboard import dashboard_view
 
@@ -134,6 +134,10 @@ def _invitation_invalid(request: HttpRequest, invitation: Invitation | None) -> 
     return render(request, "werkgevers/organisations/invitation_invalid.html", context, status=status)
 
 
+def _invitation_problem(request: HttpRequest, problem: str) -> HttpResponse:
+    return render(request, "werkgevers/organisations/invitation_invalid.html", {"problem": problem}, status=409)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -148,6 +152,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = onboarding.invitation_for_token(request.session.get(INVITATION_SESSION_KEY, ""))
     if invitation is None or not invitation.is_usable:
         return _invitation_invalid(request, invitation)
+    if conflict := onboarding.email_conflict(email=invitation.email, organisation=invitation.organisation):
+        # The address became a coordinator's or another organisation's after the invitation was sent.
+        return _invitation_problem(request, conflict)
     existing = User.objects.filter(email__iexact=invitation.email).first()
     account = existing or User(
         email=invitation.email,
@@ -163,12 +170,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             invitation.refresh_from_db()
             return _invitation_invalid(request, invitation)
         except onboarding.OnboardingError as error:
-            return render(
-                request,
-                "werkgevers/organisations/invitation_invalid.html",
-                {"problem": error.message},
-                status=409,
-            )
+            return _invitation_problem(request, error.message)
         request.session.pop(INVITATION_SESSION_KEY, None)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
@@ -532,11 +534,17 @@ def _render_access_requests(
     request: HttpRequest, bound: AccessRequestDecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
     visible = _visible_access_requests(request.user).select_related("region", "decided_by", "organisation")
-    pending = list(visible.filter(status=AccessRequest.Status.PENDING).order_by("created_at", "pk"))
+    pending = list(
+        visible.filter(status=AccessRequest.Status.PENDING)
+        .annotate(registered=Exists(Organisation.objects.filter(kvk_number=OuterRef("kvk_number"))))
+        .order_by("created_at", "pk")
+    )
+    # Requests no region serves (administrators only) choose a region: read the regions once.
+    regions = list(Region.objects.order_by("name")) if any(item.region_id is None for item in pending) else []
     rows = []
     for item in pending:
         form = bound if bound is not None and bound.access_request.pk == item.pk else None
-        rows.append((item, form or AccessRequestDecisionForm(access_request=item)))
+        rows.append((item, form or AccessRequestDecisionForm(access_request=item, regions=regions)))
     decided = visible.exclude(status=AccessRequest.Status.PENDING).order_by("-decided_at", "-pk")[:20]
     return render(
         request,
