@@ -226,7 +226,9 @@ class IntroductionFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kwargs)
         self.now = now or timezone.now()
         field = self.form.fields["organisation"]
-        field.queryset = Organisation.objects.visible_to(request.user).order_by("name")
+        # The employers the list can show: those with an introduction the user may see.
+        employers = queryset.order_by().values("offer__organisation") if queryset is not None else []
+        field.queryset = Organisation.objects.filter(pk__in=employers).order_by("name")
         self.form.fields["waiting"].label = gettext("Waiting for an answer for more than %(days)s working days") % {
             "days": WAITING_LONG_WORKING_DAYS
         }
