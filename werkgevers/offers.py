@@ -6,7 +6,7 @@ The status lifecycle: concept → gepubliceerd → vol / verlopen (set automatic
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -236,6 +236,14 @@ COPIED_FIELDS = tuple(name for name in (*COMMON_FIELDS, *KIND_SPECIFIC_FIELDS) i
 DATE_FIELDS = ("starts_at", "ends_at", "signup_deadline", "start_date", "valid_until")
 
 
+def _later(value: date | datetime, weeks: int) -> date | datetime:
+    """`weeks` on, at the same time of day in Dutch time (also across a change to or from summer time)."""
+    if isinstance(value, datetime):
+        wall_clock = timezone.localtime(value).replace(tzinfo=None) + timedelta(weeks=weeks)
+        return timezone.make_aware(wall_clock)
+    return value + timedelta(weeks=weeks)
+
+
 @transaction.atomic
 def offer_copy(*, offer: Offer, actor: User, weeks: int | None = None) -> Offer:
     """A new concept with the same fields, for a recurring open day.
@@ -252,7 +260,7 @@ def offer_copy(*, offer: Offer, actor: User, weeks: int | None = None) -> Offer:
         if value is None:
             continue
         if weeks:
-            setattr(copy, name, value + timedelta(weeks=weeks))
+            setattr(copy, name, _later(value, weeks))
         elif offer.is_dated:
             setattr(copy, name, None)
     copy.save()

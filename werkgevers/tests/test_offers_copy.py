@@ -1,6 +1,7 @@
 """Copy an offer (a recurring open day): a new draft with the same fields, dates empty or moved on."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,8 @@ from werkgevers.factories import OfferFactory, PlaceOfferFactory
 from werkgevers.models import Offer, OfferKind
 
 pytestmark = pytest.mark.django_db
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def copy_url(offer: Offer) -> str:
@@ -73,10 +76,18 @@ def test_a_copy_moves_every_date_by_the_chosen_weeks(employer_a_client, open_day
     assert copy.starts_at == open_day.starts_at + timedelta(weeks=4)
     assert copy.ends_at == open_day.ends_at + timedelta(weeks=4)
     assert copy.signup_deadline == open_day.signup_deadline + timedelta(weeks=4)
-    # Same local time of day, also across a change to or from summer time.
-    assert timezone.localtime(copy.starts_at).date() == timezone.localtime(open_day.starts_at).date() + timedelta(
-        weeks=4
-    )
+
+
+def test_a_copy_keeps_the_time_of_day_across_summer_time(employer_a_client, organisation_a):
+    # Saturday 20 March 2038, 10:00 in winter time; two weeks later it is summer time.
+    start = datetime(2038, 3, 20, 10, 0, tzinfo=AMSTERDAM)
+    offer = OfferFactory(organisation=organisation_a, starts_at=start, ends_at=start + timedelta(hours=3))
+
+    employer_a_client.post(copy_url(offer), {"weeks": "2"})
+
+    copy = the_copy(offer)
+    assert copy.starts_at == datetime(2038, 4, 3, 10, 0, tzinfo=AMSTERDAM)
+    assert copy.ends_at == datetime(2038, 4, 3, 13, 0, tzinfo=AMSTERDAM)
 
 
 def test_a_place_keeps_its_dates_or_moves_them(employer_a_client, organisation_a):
