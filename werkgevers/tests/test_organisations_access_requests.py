@@ -366,3 +366,10 @@ def test_the_request_list_runs_a_fixed_number_of_queries(
         response = administrator_client.get(LIST)
 
     assert len(response.context["rows"]) == count - count // 4
+
+
+def test_the_login_page_leads_employers_without_an_account_here(client):
+    html = client.get(reverse("login")).content.decode()
+
+    assert "Werkgever zonder account?" in html
+    assert f'href="{URL}"' in html
