@@ -314,7 +314,8 @@ def location_edit(request: HttpRequest, organisation: Organisation, pk: int) -> 
         onboarding.location_save(location=form.save(commit=False))
         messages.success(request, _region_message(location))
         return redirect("werkgevers:organisation_edit")
-    location.refresh_from_db()
+    if form.is_bound:
+        location.refresh_from_db()  # validating wrote the typed values into it; show the saved ones
     return render(
         request,
         "werkgevers/organisations/location_form.html",
@@ -361,7 +362,8 @@ def contact_person_edit(request: HttpRequest, organisation: Organisation, pk: in
         form.save()
         messages.success(request, _("Contact person %(name)s has been saved.") % {"name": contact_person.name})
         return redirect("werkgevers:organisation_edit")
-    contact_person.refresh_from_db()
+    if form.is_bound:
+        contact_person.refresh_from_db()  # validating wrote the typed values into it; show the saved ones
     return render(
         request,
         "werkgevers/organisations/contact_person_form.html",
