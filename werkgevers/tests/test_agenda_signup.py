@@ -308,3 +308,25 @@ def test_a_sign_up_without_a_region_lands_in_the_national_queue(sign_up, client,
 
     assert Candidate.objects.get().region is None
     assert Registration.objects.get().status == Registration.Status.CONFIRMED
+
+
+def test_the_coordinator_reads_the_registration_in_the_candidates_timeline_in_dutch(sign_up, client_a, offer):
+    sign_up(offer)
+    candidate = Candidate.objects.get()
+
+    html = client_a.get(reverse("kandidaten:candidate", args=[candidate.pk])).content.decode()
+
+    assert "Aangemeld voor Meeloopdag De Linde" in html
+    assert "Aangemeld voor een activiteit." in html  # why the status moved to doorverwezen
+
+
+def test_after_cancelling_the_person_can_sign_up_again(sign_up, client, offer, region_a):
+    sign_up(offer)
+    Registration.objects.update(status=Registration.Status.CANCELLED, cancelled_at=timezone.now())
+    Offer.objects.filter(pk=offer.pk).update(registered_count=0)
+
+    sign_up(offer)
+
+    assert Registration.objects.filter(status=Registration.Status.CONFIRMED).count() == 1
+    assert Registration.objects.count() == 2
+    assert Candidate.objects.count() == 1
