@@ -11,7 +11,7 @@ from django.utils import timezone
 from contactpunt.factories import EmployerUserFactory
 from contactpunt.models import Branch, Function, NextStep
 from kandidaten.factories import CandidateFactory
-from kandidaten.models import Consent, ConsentPurpose
+from kandidaten.models import Consent, ConsentPurpose, TimelineEvent
 from werkgevers.factories import EmployerFactory, IntroductionFactory, PlaceOfferFactory
 from werkgevers.models import Introduction
 
@@ -202,13 +202,30 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
+# The page of one introduction:
+#  1. the session, 2. the user, 3. SAVEPOINT
+#  4. the introduction with offer, location, contact person and coordinators
+#  5. the candidate with region, 6. branches, 7. functions, 8. next steps, 9. consents (newest first)
+# 10. the steps of this introduction in the candidate's timeline, with who took them
+# 11. RELEASE SAVEPOINT
+DETAIL_QUERIES = 11
+
+
+@pytest.mark.parametrize("steps", [0, 3])
 def test_the_page_of_one_introduction_runs_a_fixed_number_of_queries(
-    employer_a_client, region_a, offer_a, django_assert_max_num_queries
+    employer_a_client, employer_a, region_a, offer_a, steps, django_assert_num_queries
 ):
     introduction = IntroductionFactory(candidate=candidate(region_a, shares=True), offer=offer_a)
+    for _number in range(steps):
+        TimelineEvent.objects.create(
+            candidate=introduction.candidate,
+            kind=TimelineEvent.Kind.INTRODUCTION,
+            actor=employer_a,
+            data={"event": "invited", "introduction_id": introduction.pk},
+        )
 
-    with django_assert_max_num_queries(12):
-        employer_a_client.get(detail(introduction))
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert employer_a_client.get(detail(introduction)).status_code == 200
 
 
 def test_another_employers_introduction_is_not_found(employer_b_client, region_a, offer_a):

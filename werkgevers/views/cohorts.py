@@ -141,34 +141,29 @@ def cohort_place(request: HttpRequest, pk: int) -> HttpResponse:
 def employer_cohorts(request: HttpRequest) -> HttpResponse:
     """The classes in the organisation's regions, with its own pledge in each."""
     today = timezone.localdate()
-    queryset = with_own_pledge(_visible(request), request.user.organisation).order_by("start_date", "name", "pk")
+    queryset = with_own_pledge(_visible(request), request.user.organisation_id).order_by("start_date", "name", "pk")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(cohort, filling(cohort, today)) for cohort in page.object_list]
     return render(request, "werkgevers/cohorts/employer_list.html", {"page": page, "rows": rows, "today": today})
 
 
 def _render_employer_cohort(request: HttpRequest, pk: int, pledge_form: PledgeForm | None = None) -> HttpResponse:
-    organisation = request.user.organisation
+    organisation_id = request.user.organisation_id
     cohort = get_object_or_404(_visible(request), pk=pk)
-    pledge = CohortPledge.objects.filter(cohort=cohort, organisation=organisation).first()
+    pledge = CohortPledge.objects.filter(cohort=cohort, organisation_id=organisation_id).first()
     consents = Consent.objects.order_by("-recorded_at", "-id")
     placements = list(
-        CohortPlacement.objects.filter(cohort=cohort, pledge__organisation=organisation)
+        CohortPlacement.objects.filter(cohort=cohort, pledge__organisation_id=organisation_id)
         .select_related("candidate")
         .prefetch_related(Prefetch("candidate__consents", queryset=consents))
         .order_by("created_at", "pk")
     )
     # Only the candidates placed with this employer, named as far as they agreed to share.
-    own = [
-        {
-            "name": placement.candidate.full_name
-            if shares_with_employers(placement.candidate)
-            else placement.candidate.first_name,
-            "shares": shares_with_employers(placement.candidate),
-            "placed_at": placement.created_at,
-        }
-        for placement in placements
-    ]
+    own = []
+    for placement in placements:
+        shares = shares_with_employers(placement.candidate)
+        name = placement.candidate.full_name if shares else placement.candidate.first_name
+        own.append({"name": name, "shares": shares, "placed_at": placement.created_at})
     state = filling(cohort)
     started = cohort.start_date <= timezone.localdate()
     form = pledge_form or PledgeForm(
