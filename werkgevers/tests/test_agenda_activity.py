@@ -52,7 +52,7 @@ def test_the_page_shows_the_public_information(client, offer):
         "Zorggroep Noord",
         "Ingrid Bakker",
         "Praktijkopleider",
-        "Nog 5 plekken vrij",
+        "Nog 5 plaatsen vrij",
         "Aanmelden vóór",
     ):
         assert text in html, text

@@ -74,7 +74,7 @@ def test_each_activity_shows_title_kind_employer_place_time_and_places_left(clie
     assert "Zorggroep Noord" in html
     assert "Groningen" in html
     assert "14:00" in html and "16:00" in html
-    assert "Nog 8 plekken vrij" in html
+    assert "Nog 8 plaatsen vrij" in html
     assert "Vol — wachtlijst" in html
     assert reverse("werkgevers:activity", args=[Offer.objects.get(title="Open huis De Linde").pk]) in html
 

@@ -71,7 +71,7 @@ def test_the_employer_sees_who_signed_up_and_who_is_waiting_with_contact_details
     assert [r.candidate.first_name for r in response.context["waiting"]] == ["Cees"]
     assert [r.candidate.first_name for r in response.context["cancelled"]] == ["Dirk"]
     assert "dirk@example.org" not in html  # who cancelled: the name only
-    assert "2 van 2 plekken bezet." in html
+    assert "2 van 2 plaatsen bezet." in html
     assert "1 persoon op de wachtlijst." in html
     assert "gaven toestemming" in html
     assert '<th scope="col">' in html
