@@ -126,6 +126,10 @@ def waiting_long(queryset: QuerySet[Introduction], now: datetime | None = None) 
     return queryset.filter(status=Status.PROPOSED, created_at__lt=cutoff)
 
 
+def open_introductions(candidate: Candidate) -> QuerySet[Introduction]:
+    return Introduction.objects.filter(candidate=candidate, status__in=Introduction.OPEN)
+
+
 def introductions_this_week(offer: Offer, now: datetime | None = None) -> int:
     return (
         Introduction.objects.filter(offer=offer, created_at__gte=week_start(now))

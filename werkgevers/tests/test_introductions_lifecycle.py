@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from kandidaten.factories import CandidateFactory
 from kandidaten.models import Status, TimelineEvent
-from werkgevers.factories import IntroductionFactory, LocationFactory, OrganisationFactory, PlaceOfferFactory
+from werkgevers.factories import (
+    EmployerFactory,
+    IntroductionFactory,
+    LocationFactory,
+    OrganisationFactory,
+    PlaceOfferFactory,
+)
 from werkgevers.models import Introduction
 
 pytestmark = pytest.mark.django_db
@@ -283,17 +289,19 @@ def test_starting_closes_the_other_open_introductions_as_started_elsewhere(
 
 
 def test_the_other_employer_sees_the_introduction_closed_and_cannot_act_on_it(
-    client, employer_a_client, introduction, anna, region_a, django_capture_on_commit_callbacks
+    client, employer_a_client, employer_a, introduction, anna, region_a, django_capture_on_commit_callbacks
 ):
     other = IntroductionFactory(candidate=anna, offer=other_employer(region_a, "Zorg Oost"))
-    from werkgevers.factories import EmployerFactory
-
     client.force_login(EmployerFactory(organisation=other.offer.organisation))
     post(employer_a_client, answer(introduction), {"decision": "invite"}, django_capture_on_commit_callbacks)
     post(employer_a_client, outcome(introduction), {"outcome": "started"}, django_capture_on_commit_callbacks)
 
     page = text(client.get(detail(other)))
     assert "Dit voorstel is gesloten: Elders gestart." in page
+    assert "Elders gestart" in page.split("Wat er is gebeurd", 1)[1]
+    assert str(employer_a) not in page  # who recorded the start would tell where the candidate went
+    assert "Zorggroep Noord" not in page
+    assert "BBL VIG" not in page
     response = client.post(answer(other), {"decision": "invite"}, follow=True)
     assert "Dit voorstel is gesloten (elders gestart): er kan niets meer worden gewijzigd." in text(response)
     other.refresh_from_db()

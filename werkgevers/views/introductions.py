@@ -86,7 +86,8 @@ def introduction_create(request: HttpRequest, candidate_pk: int) -> HttpResponse
         Candidate.objects.visible_to(request.user).select_related("region").prefetch_related("branches", "next_steps"),
         pk=candidate_pk,
     )
-    form = IntroductionForm(request.POST, user=request.user, candidate=candidate)
+    taken = set(services.open_introductions(candidate).values_list("offer_id", flat=True))
+    form = IntroductionForm(request.POST, user=request.user, candidate=candidate, taken=taken)
     if form.is_valid():
         offer = form.cleaned_data["offer"]
         try:
@@ -203,7 +204,7 @@ def _render_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
         "introduction": introduction,
         "offer": introduction.offer,
         "profile": services.shared_profile(introduction.candidate),
-        "history": [_history_line(event) for event in history],
+        "history": [_history_line(event, request.user.organisation_id) for event in history],
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "can_answer": introduction.status == Introduction.Status.PROPOSED,
@@ -212,8 +213,9 @@ def _render_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     return render(request, "werkgevers/introductions/employer_detail.html", context)
 
 
-def _history_line(event: TimelineEvent) -> dict:
-    """A step of this introduction as the employer sees it: what, when, by whom, why."""
+def _history_line(event: TimelineEvent, organisation_id: int) -> dict:
+    """A step of this introduction as the employer sees it: what, when, by whom, why. A step taken
+    by someone of another employer ("started elsewhere") does not say who: that would tell where."""
     data = event.data or {}
     status = data.get("event", "")
     try:
@@ -223,9 +225,12 @@ def _history_line(event: TimelineEvent) -> dict:
     if status == Introduction.Status.PROPOSED:
         label = _("Introduced by the coordinator")
     actor = event.actor
-    who = str(actor) if actor else _("the portal")
-    if actor and actor.role == User.Role.COORDINATOR:
+    if actor is None or (actor.role == User.Role.EMPLOYER and actor.organisation_id != organisation_id):
+        who = _("the portal")
+    elif actor.role == User.Role.COORDINATOR:
         who = _("%(name)s (coordinator)") % {"name": actor}
+    else:
+        who = str(actor)
     return {"label": label, "at": event.created_at, "who": who, "reason": data.get("reason", "")}
 
 
