@@ -28,6 +28,8 @@ from ..introductions import (
 from ..models import NEXT_STEP_OF_KIND, Introduction, Offer, Organisation
 
 NOTE_MAX = 2000
+# The longest list of offers the introduce form shows (the most relevant first).
+OFFER_CHOICES_LIMIT = 300
 REASON_MAX = 1000
 OPEN = "open"
 
@@ -112,8 +114,9 @@ class IntroductionForm(forms.Form):
         field.queryset = offers_to_introduce(user, candidate)
         field.lookup = Offer.objects.visible_to(user).select_related("organisation", "location", "contact_person")
         field.taken = taken or set()
-        # Listed once (one query); the page renders these choices without asking the database again.
-        self.offers = list(field.queryset)
+        # Listed once (one query, the most relevant first and at most a few hundred); the page renders
+        # these choices without asking the database again.
+        self.offers = list(field.queryset[:OFFER_CHOICES_LIMIT])
         field.choices = [
             ("", field.empty_label),
             *((offer.pk, field.label_from_instance(offer)) for offer in self.offers),
