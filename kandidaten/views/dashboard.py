@@ -7,8 +7,6 @@ Coordinators and administrators only (others get 403); every candidate is fetche
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contactpunt.access import dashboard_view
+
 from .. import services
 from ..filters import CandidateFilter
 from ..forms import (
@@ -36,18 +36,6 @@ from ..forms import (
 from ..models import Candidate, CandidateQuerySet, Status
 
 PAGE_SIZE = 25
-
-
-def dashboard_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Coordinators and administrators only; anonymous people were sent to the login page already."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.works_candidates:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _visible(request: HttpRequest) -> CandidateQuerySet:

@@ -9,13 +9,10 @@ Saving goes through `werkgevers.registrations`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from contactpunt.access import employer_view
 from contactpunt.views import rate_limited
 
 from .. import registrations as services
@@ -213,18 +211,6 @@ def organisation_feed(request: HttpRequest, organisation_pk: int) -> HttpRespons
 
 
 # Employer portal
-
-
-def employer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Employer users of an organisation only; anonymous people were sent to the login page already."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not (request.user.is_employer and request.user.organisation_id):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_GET

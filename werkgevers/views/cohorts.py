@@ -17,29 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contactpunt.access import dashboard_view, employer_view
 from kandidaten.models import Consent
-from kandidaten.views.dashboard import dashboard_view
 
-from ..cohorts import (
-    CohortRefused,
-    cohorts_visible_to,
-    filling,
-    with_filling,
-    with_own_pledge,
-)
-from ..cohorts import (
-    cohort_create as create_cohort,
-)
-from ..cohorts import (
-    cohort_place as place_candidate,
-)
-from ..cohorts import (
-    cohort_pledge as pledge_places,
-)
+from .. import cohorts as services
+from ..cohorts import CohortRefused, cohorts_visible_to, filling, with_filling, with_own_pledge
 from ..forms.cohorts import CohortForm, PlacementForm, PledgeForm
 from ..introductions import shares_with_employers
 from ..models import CohortPlacement, CohortPledge
-from .introductions import employer_view
 
 PAGE_SIZE = 25
 
@@ -69,7 +54,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 def cohort_create(request: HttpRequest) -> HttpResponse:
     form = CohortForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        cohort = create_cohort(details=form.details(), actor=request.user)
+        cohort = services.cohort_create(details=form.details(), actor=request.user)
         messages.success(
             request, _("The BBL class %(name)s has been created. Employers can now pledge places.") % {"name": cohort}
         )
@@ -118,7 +103,7 @@ def cohort_place(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         candidate = form.cleaned_data["candidate"]
         try:
-            placement = place_candidate(
+            placement = services.cohort_place(
                 cohort=cohort, pledge=form.cleaned_data["pledge"], candidate=candidate, actor=request.user
             )
         except CohortRefused as refused:
@@ -198,7 +183,7 @@ def cohort_pledge(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         places = form.cleaned_data["places"]
         try:
-            pledge = pledge_places(cohort=cohort, organisation=organisation, places=places, actor=request.user)
+            pledge = services.cohort_pledge(cohort=cohort, organisation=organisation, places=places, actor=request.user)
         except CohortRefused as refused:
             form.add_error("places", refused.message)
         else:

@@ -8,11 +8,7 @@ their own organisation's offers only, with the candidate data the candidate agre
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -22,28 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from contactpunt.access import dashboard_view, employer_view
 from contactpunt.models import User
 from contactpunt.workdays import first_contact_cutoff
 from kandidaten.models import Candidate, Consent, TimelineEvent
-from kandidaten.views.dashboard import _redirect_back, _render_candidate, dashboard_view
+from kandidaten.views.dashboard import _redirect_back, _render_candidate
 
 from .. import introductions as services
 from ..forms.introductions import AnswerForm, IntroductionFilter, IntroductionForm, OutcomeForm, WithdrawForm
 from ..models import Introduction
 
 PAGE_SIZE = 25
-
-
-def employer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Employer users of an organisation only; anonymous people were sent to the login page already."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not (request.user.is_employer and request.user.organisation_id):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _site_url(request: HttpRequest) -> str:

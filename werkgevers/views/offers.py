@@ -9,11 +9,9 @@ without drafts (others 404).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kandidaten.views.dashboard import dashboard_view
+from contactpunt.access import dashboard_view, employer_view
 
 from .. import offers as services
 from ..filters import COORDINATOR_STATUSES, CoordinatorOfferFilter, EmployerOfferFilter
@@ -32,18 +30,6 @@ from ..models import DATED_KINDS, PLACE_KINDS, VACANCY_KINDS, Offer, OfferKind, 
 
 PAGE_SIZE = 25
 Status = Offer.Status
-
-
-def employer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Employer users of an organisation only; anonymous people were sent to the login page already."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not (request.user.is_employer and request.user.organisation_id):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _own(request: HttpRequest) -> OfferQuerySet:

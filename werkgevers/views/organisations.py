@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -30,9 +29,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from contactpunt.access import dashboard_view, employer_view
 from contactpunt.models import Region, User
 from contactpunt.views import rate_limited
-from kandidaten.views.dashboard import dashboard_view
 
 from .. import onboarding
 from ..forms.organisations import (
@@ -188,22 +187,22 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # Employer portal -----------------------------------------------------------------------------------
 
 
-def employer_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def employer_organisation_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Employer users of an organisation only; the organisation is passed to the view."""
 
+    @employer_view
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.is_employer and user.organisation_id):
-            raise PermissionDenied
-        organisation = get_object_or_404(Organisation.objects.select_related("home_region"), pk=user.organisation_id)
+        organisation = get_object_or_404(
+            Organisation.objects.select_related("home_region"), pk=request.user.organisation_id
+        )
         return view(request, organisation, *args, **kwargs)
 
     return wrapper
 
 
 @require_GET
-@employer_view
+@employer_organisation_view
 def employer_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     """The employer's overview: what is running and what waits for them."""
     now = timezone.now()
@@ -252,7 +251,7 @@ def _organisation_page(
 
 
 @require_http_methods(["GET", "POST"])
-@employer_view
+@employer_organisation_view
 def organisation_edit(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     if request.method == "POST":
         form = OrganisationForm(request.POST, request.FILES, instance=Organisation.objects.get(pk=organisation.pk))
@@ -282,7 +281,7 @@ def _region_message(location: Location) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@employer_view
+@employer_organisation_view
 def location_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = LocationForm(request.POST if request.method == "POST" else None, initial={"active": True})
     if request.method == "POST" and form.is_valid():
@@ -295,7 +294,7 @@ def location_create(request: HttpRequest, organisation: Organisation) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-@employer_view
+@employer_organisation_view
 def location_edit(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     location = get_object_or_404(Location.objects.filter(organisation=organisation).select_related("region"), pk=pk)
     if request.method == "POST" and "remove" in request.POST:
@@ -324,7 +323,7 @@ def location_edit(request: HttpRequest, organisation: Organisation, pk: int) -> 
 
 
 @require_http_methods(["GET", "POST"])
-@employer_view
+@employer_organisation_view
 def contact_person_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
     form = ContactPersonForm(
         request.POST if request.method == "POST" else None, organisation=organisation, initial={"active": True}
@@ -341,7 +340,7 @@ def contact_person_create(request: HttpRequest, organisation: Organisation) -> H
 
 
 @require_http_methods(["GET", "POST"])
-@employer_view
+@employer_organisation_view
 def contact_person_edit(request: HttpRequest, organisation: Organisation, pk: int) -> HttpResponse:
     contact_person = get_object_or_404(ContactPerson.objects.filter(organisation=organisation), pk=pk)
     if request.method == "POST" and "remove" in request.POST:
