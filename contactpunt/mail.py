@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -31,6 +32,11 @@ class Attachment:
     filename: str
     content: str
     mimetype: str
+
+
+def site_url(request: HttpRequest) -> str:
+    """The portal's address as the person reached it (without a trailing slash), for links in e-mails."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def queue_mail(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from contactpunt.models import User
 
 from .models import DATED_KINDS, PLACE_KINDS, VACANCY_KINDS, Offer, OfferKind, Organisation, Registration
+from .registrations import fill_from_waiting_list
 
 Status = Offer.Status
 
@@ -147,17 +148,25 @@ def offer_create(*, organisation: Organisation, kind: str, details: dict[str, An
 
 
 @transaction.atomic
-def offer_update(*, offer: Offer, details: dict[str, Any], actor: User) -> Offer:
-    """Save an edit. The row is locked, so that a sign-up at the same moment cannot overtake a lower capacity."""
+def offer_update(*, offer: Offer, details: dict[str, Any], actor: User, site_url: str) -> Offer:
+    """Save an edit. The row is locked, so that a sign-up at the same moment cannot overtake a lower capacity.
+
+    More places on a full activity open it again and go first to the people on the waiting list.
+    """
     _check_owner(offer.organisation, details)
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     capacity = details.get("capacity")
     if locked.kind in DATED_KINDS and capacity is not None and capacity < locked.registered_count:
         raise CapacityBelowRegistrations(locked.registered_count)
     changed = _apply(locked, details)
-    # Only the fields of the form: the status and the number signed up belong to other code.
+    if locked.status == Status.FULL and locked.capacity is not None and locked.capacity > locked.registered_count:
+        locked.status = Status.PUBLISHED
+        changed.append("status")
+    # Only the fields of the form: the number signed up belongs to the registrations code.
     locked.save(update_fields=[*changed, "updated_at"])
     _set_many(locked, details)
+    if "capacity" in changed:
+        fill_from_waiting_list(offer_id=locked.pk, site_url=site_url)
     return locked
 
 

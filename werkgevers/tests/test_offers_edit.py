@@ -73,7 +73,7 @@ def test_the_service_checks_the_number_signed_up_at_the_moment_it_saves(employer
     Offer.objects.filter(pk=activity.pk).update(registered_count=9)
 
     with pytest.raises(services.CapacityBelowRegistrations) as raised:
-        services.offer_update(offer=activity, details={"capacity": 8}, actor=employer_a)
+        services.offer_update(offer=activity, details={"capacity": 8}, actor=employer_a, site_url="http://testserver")
 
     assert raised.value.registered == 9
     activity.refresh_from_db()

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from contactpunt.access import employer_view
+from contactpunt.mail import site_url
 from contactpunt.views import rate_limited
 
 from .. import registrations as services
@@ -36,11 +37,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 # What the page after a sign-up may show: the first name, the outcome and the activity, nothing else.
 DONE_SESSION_KEY = "agenda_signup_done"
-
-
-def _site_url(request: HttpRequest) -> str:
-    """https://host of this request, for links in e-mails and calendar files."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _agenda(now=None) -> OfferQuerySet:
@@ -118,7 +114,7 @@ def activity_signup(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_activity(request, offer, form)
     try:
         result = services.registration_signup(
-            offer_id=offer.pk, details=form.details(), consents=form.consents(), site_url=_site_url(request)
+            offer_id=offer.pk, details=form.details(), consents=form.consents(), site_url=site_url(request)
         )
     except services.SignupRefused as refused:
         if refused.reason == services.Refusal.CLOSED:
@@ -163,7 +159,7 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     except Registration.DoesNotExist:
         return render(request, "werkgevers/agenda/cancel_unknown.html", status=404)
     if request.method == "POST":
-        result = services.registration_cancel(token=token, site_url=_site_url(request))
+        result = services.registration_cancel(token=token, site_url=site_url(request))
         return render(
             request,
             "werkgevers/agenda/cancel_done.html",
@@ -192,9 +188,9 @@ def activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _agenda_offer(pk)
     if offer is None:
         return _not_available(request)
-    site_url = _site_url(request)
-    url = site_url + reverse("werkgevers:activity", args=[offer.pk])
-    return _calendar_response(activity_calendar(offer, domain=domain_of(site_url), url=url), f"activiteit-{pk}.ics")
+    base = site_url(request)
+    url = base + reverse("werkgevers:activity", args=[offer.pk])
+    return _calendar_response(activity_calendar(offer, domain=domain_of(base), url=url), f"activiteit-{pk}.ics")
 
 
 @login_not_required
@@ -203,10 +199,10 @@ def organisation_feed(request: HttpRequest, organisation_pk: int) -> HttpRespons
     """An organisation's public activities as a calendar feed to subscribe to (nothing personal in it)."""
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
     offers = _agenda().select_related("contact_person").filter(organisation=organisation).order_by("starts_at", "pk")
-    site_url = _site_url(request)
-    pairs = ((offer, site_url + reverse("werkgevers:activity", args=[offer.pk])) for offer in offers)
+    base = site_url(request)
+    pairs = ((offer, base + reverse("werkgevers:activity", args=[offer.pk])) for offer in offers)
     name = _("Activities of %(organisation)s") % {"organisation": organisation.name}
-    text = organisation_calendar(name, pairs, domain=domain_of(site_url))
+    text = organisation_calendar(name, pairs, domain=domain_of(base))
     return _calendar_response(text, f"werkgever-{organisation.pk}.ics")
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactpunt.access import dashboard_view, employer_view
+from contactpunt.mail import site_url
 from contactpunt.models import User
 from contactpunt.workdays import first_contact_cutoff
 from kandidaten.models import Candidate, Consent, TimelineEvent
@@ -29,11 +30,6 @@ from ..forms.introductions import AnswerForm, IntroductionFilter, IntroductionFo
 from ..models import Introduction
 
 PAGE_SIZE = 25
-
-
-def _site_url(request: HttpRequest) -> str:
-    """Where the portal is, for links in e-mails (the address the user reached it on)."""
-    return request.build_absolute_uri("/")
 
 
 # The candidate page's panel ---------------------------------------------------------------------
@@ -81,7 +77,7 @@ def introduction_create(request: HttpRequest, candidate_pk: int) -> HttpResponse
                 offer=offer,
                 note=form.cleaned_data["note"],
                 actor=request.user,
-                site_url=_site_url(request),
+                site_url=site_url(request),
             )
         except services.IntroductionRefused as refused:
             form.add_error("offer", refused.message)
@@ -131,7 +127,7 @@ def introduction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             introduction=introduction,
             reason=form.cleaned_data["reason"],
             actor=request.user,
-            site_url=_site_url(request),
+            site_url=site_url(request),
         )
     except services.IntroductionRefused as refused:
         messages.warning(request, refused.message)
@@ -242,7 +238,7 @@ def introduction_answer(request: HttpRequest, pk: int) -> HttpResponse:
             invite=form.invite,
             reason=form.cleaned_data["reason"],
             actor=request.user,
-            site_url=_site_url(request),
+            site_url=site_url(request),
         )
     except services.IntroductionRefused as refused:
         messages.warning(request, refused.message)
@@ -268,7 +264,7 @@ def introduction_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             started=form.started,
             reason=form.cleaned_data["reason"],
             actor=request.user,
-            site_url=_site_url(request),
+            site_url=site_url(request),
         )
     except services.IntroductionRefused as refused:
         messages.warning(request, refused.message)

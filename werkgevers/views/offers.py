@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactpunt.access import dashboard_view, employer_view
+from contactpunt.mail import site_url
 
 from .. import offers as services
 from ..filters import COORDINATOR_STATUSES, CoordinatorOfferFilter, EmployerOfferFilter
@@ -160,7 +161,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OfferForm(request.POST or None, instance=copy.copy(offer), organisation=offer.organisation, kind=offer.kind)
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_update(offer=offer, details=form.details(), actor=request.user)
+            services.offer_update(offer=offer, details=form.details(), actor=request.user, site_url=site_url(request))
         except services.CapacityBelowRegistrations as error:
             form.add_error(
                 "capacity",

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from contactpunt.access import dashboard_view, employer_view
+from contactpunt.mail import site_url
 from contactpunt.models import Region, User
 from contactpunt.views import rate_limited
 
@@ -63,11 +64,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
 
 
-def _base_url(request: HttpRequest) -> str:
-    """The portal's address as the person sees it, for links in e-mails."""
-    return request.build_absolute_uri("/")
-
-
 # Public: access requests ---------------------------------------------------------------------------
 
 ACCESS_REQUEST_DONE = "access_request_done"
@@ -92,7 +88,7 @@ def access_request(request: HttpRequest) -> HttpResponse:
             logger.warning("Access request refused: the hidden field was filled in")
             return render(request, "werkgevers/organisations/access_request_refused.html", status=429)
         if form.is_valid():
-            created = onboarding.access_request_submit(details=form.details(), base_url=_base_url(request))
+            created = onboarding.access_request_submit(details=form.details(), base_url=site_url(request))
             request.session[ACCESS_REQUEST_DONE] = {
                 "organisation": created.organisation_name,
                 "region": created.region.name if created.region else "",
@@ -507,7 +503,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 invited_by=request.user,
-                base_url=_base_url(request),
+                base_url=site_url(request),
             )
         except onboarding.OnboardingError as error:
             form.add_error(error.field, error.message)
@@ -576,7 +572,7 @@ def access_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             invitation = onboarding.access_request_approve(
                 access_request=item,
                 actor=request.user,
-                base_url=_base_url(request),
+                base_url=site_url(request),
                 region=form.cleaned_data.get("region"),
             )
         else:
