@@ -37,6 +37,7 @@ class Source(models.TextChoices):
     UWV_MUNICIPALITY = "uwv_municipality", _("UWV or municipality")
     EMPLOYER = "employer", _("An employer")
     ACQUAINTANCE = "acquaintance", _("Family or friends")
+    AGENDA = "agenda", _("An activity in the agenda")
     OTHER = "other", _("Other")
 
 
@@ -229,8 +230,9 @@ class Candidate(models.Model):
         verbose_name=_("region"),
     )
 
+    # Empty / null: not asked yet (a sign-up for an activity in the agenda asks only for contact details).
     situation = models.CharField(_("current situation"), max_length=30, choices=Situation)
-    education_level = models.PositiveSmallIntegerField(_("highest education"), choices=EducationLevel)
+    education_level = models.PositiveSmallIntegerField(_("highest education"), choices=EducationLevel, null=True)
     diplomas = models.CharField(_("diplomas"), max_length=500, blank=True)
     diploma_abroad = models.BooleanField(_("diploma obtained abroad"), default=False)
     diploma_outdated = models.BooleanField(_("outdated care diploma or lapsed BIG registration"), default=False)

@@ -197,7 +197,7 @@ def shared_profile(candidate: Candidate) -> SharedProfile:
     }
     common = {
         "first_name": candidate.first_name,
-        "education_level": candidate.get_education_level_display(),
+        "education_level": candidate.get_education_level_display() or _("not asked yet"),
         "interests": interests,
     }
     if not shares_with_employers(candidate):

@@ -23,26 +23,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.mail import Attachment, queue_mail
-from contactpunt.models import EducationLevel, User
-from kandidaten.models import Candidate, Situation, Source, Status, TimelineEvent
+from contactpunt.models import User
+from kandidaten.models import Candidate, Source, Status, TimelineEvent
 from kandidaten.services import SignupChannel, candidate_progress, candidate_register
 
 from .calendar import activity_calendar, domain_of
 from .models import Offer, Registration, hash_token, new_token
 
-# The agenda's short form asks only for name, e-mail, phone and postcode, but a candidate must have a
-# situation, an education level and a source. A NEW candidate gets these least-wrong values; a known
-# candidate keeps what they told us before (candidate_register's `new_only`), and the coordinator
-# asks for the real answers in the first call. The timeline records the channel "agenda".
-#  - situation OTHER ("Iets anders"): we do not know it; no choice means "unknown".
-#  - education level NONE ("Geen diploma"): the lowest level claims no qualification the person may not
-#    have, so no employer is told the person meets a minimum level on our guess.
-#  - source EMPLOYER ("Via een werkgever"): the person found us through an employer's activity. There
-#    is no "agenda" source; Source.OTHER would hide that the person came through the agenda.
+# The agenda's short form asks only for name, e-mail, phone and postcode. A NEW candidate is recorded
+# with source "agenda" and no situation or education level (unknown until the coordinator's first call);
+# a known candidate keeps what they told us before (candidate_register's `new_only`).
 NEW_CANDIDATE_DEFAULTS: dict[str, Any] = {
-    "situation": Situation.OTHER,
-    "education_level": EducationLevel.NONE,
-    "source": Source.EMPLOYER,
+    "situation": "",
+    "education_level": None,
+    "source": Source.AGENDA,
 }
 
 OPEN_STATUSES = (Offer.Status.PUBLISHED, Offer.Status.FULL)

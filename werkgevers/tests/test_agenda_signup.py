@@ -82,7 +82,7 @@ def test_the_page_after_signing_up_says_so_in_dutch_once(sign_up, client, offer,
     assert client.get(reverse("werkgevers:activity_signup_done"))["Location"] == reverse("werkgevers:agenda")
 
 
-def test_the_sign_up_makes_a_candidate_routed_by_postcode_with_the_least_wrong_defaults(
+def test_the_sign_up_makes_a_candidate_routed_by_postcode_with_what_is_unknown_left_open(
     sign_up, client, offer, region_a
 ):
     sign_up(offer)
@@ -91,9 +91,9 @@ def test_the_sign_up_makes_a_candidate_routed_by_postcode_with_the_least_wrong_d
     assert candidate.region == region_a
     assert candidate.phone == "+31623456789"
     assert candidate.postcode == "9712 CD"
-    assert candidate.situation == Situation.OTHER
-    assert candidate.education_level == EducationLevel.NONE
-    assert candidate.source == Source.EMPLOYER
+    assert candidate.situation == ""
+    assert candidate.education_level is None
+    assert candidate.source == Source.AGENDA
     signup = candidate.timeline.get(kind=TimelineEvent.Kind.SIGNUP)
     assert signup.data["channel"] == "agenda"
 
