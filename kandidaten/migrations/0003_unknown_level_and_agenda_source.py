@@ -4,20 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kandidaten', '0002_alter_timelineevent_kind'),
+        ("kandidaten", "0002_alter_timelineevent_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='candidate',
-            name='education_level',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'No diploma'), (10, 'vmbo'), (20, 'mbo level 1'), (30, 'mbo level 2'), (35, 'havo / vwo'), (40, 'mbo level 3'), (50, 'mbo level 4'), (60, 'hbo'), (70, 'university (wo)')], null=True, verbose_name='highest education'),
+            model_name="candidate",
+            name="education_level",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (0, "No diploma"),
+                    (10, "vmbo"),
+                    (20, "mbo level 1"),
+                    (30, "mbo level 2"),
+                    (35, "havo / vwo"),
+                    (40, "mbo level 3"),
+                    (50, "mbo level 4"),
+                    (60, "hbo"),
+                    (70, "university (wo)"),
+                ],
+                null=True,
+                verbose_name="highest education",
+            ),
         ),
         migrations.AlterField(
-            model_name='candidate',
-            name='source',
-            field=models.CharField(choices=[('campaign', 'Ik Zorg campaign'), ('welcome_panel', 'Welcome panel (Werken in de Zorg)'), ('social_media', 'Social media'), ('school', 'School'), ('uwv_municipality', 'UWV or municipality'), ('employer', 'An employer'), ('acquaintance', 'Family or friends'), ('agenda', 'An activity in the agenda'), ('other', 'Other')], max_length=30, verbose_name='how they heard of us'),
+            model_name="candidate",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("campaign", "Ik Zorg campaign"),
+                    ("welcome_panel", "Welcome panel (Werken in de Zorg)"),
+                    ("social_media", "Social media"),
+                    ("school", "School"),
+                    ("uwv_municipality", "UWV or municipality"),
+                    ("employer", "An employer"),
+                    ("acquaintance", "Family or friends"),
+                    ("agenda", "An activity in the agenda"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+                verbose_name="how they heard of us",
+            ),
         ),
     ]
