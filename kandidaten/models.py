@@ -398,3 +398,69 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class MatchQuerySet(QuerySet["Match"]):
+    def visible_to(self, user) -> MatchQuerySet:
+        """The matches of the candidates a user may see (coordinators: their regions)."""
+        return self.filter(candidate__in=Candidate.objects.visible_to(user))
+
+    def new(self) -> MatchQuerySet:
+        return self.filter(status=Match.Status.NEW)
+
+    def showable(self, now: datetime | None = None) -> MatchQuerySet:
+        """Open suggestions whose offer is still open (one that filled up since is left out)."""
+        from .matching import open_offers_q
+
+        return self.new().filter(open_offers_q(now or timezone.now(), prefix="offer__"))
+
+
+class Match(models.Model):
+    """A match suggestion (matchvoorstel): an offer that fits a candidate, with its score and reasons.
+
+    Written by kandidaten.matching only. A coordinator accepts it (an introduction or a registration
+    follows) or rejects it with a reason; a decided match keeps its status when matching runs again.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    class RejectReason(models.TextChoices):
+        NOT_WANTED = "not_wanted", _("Does not fit the candidate's wishes")
+        TOO_FAR = "too_far", _("Too far away")
+        LEVEL = "level", _("Level or diploma does not fit")
+        TIMING = "timing", _("The moment does not fit")
+        OTHER_STEP = "other_step", _("Another next step is planned")
+        OTHER = "other", _("Other")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="matches")
+    offer = models.ForeignKey("werkgevers.Offer", on_delete=models.CASCADE, related_name="matches")
+    score = models.PositiveSmallIntegerField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
+    reject_reason = models.CharField(_("reason"), max_length=20, choices=RejectReason, blank=True)
+    reject_note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [models.UniqueConstraint(fields=["candidate", "offer"], name="match_once_per_pair")]
+        indexes = [
+            models.Index(fields=["candidate", "status", "-score"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["offer", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} × {self.offer} ({self.score})"

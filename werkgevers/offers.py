@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactpunt.models import User
+from kandidaten.matching import schedule_offer
 
 from .models import DATED_KINDS, PLACE_KINDS, VACANCY_KINDS, Offer, OfferKind, Organisation, Registration
 from .registrations import fill_from_waiting_list
@@ -167,6 +168,7 @@ def offer_update(*, offer: Offer, details: dict[str, Any], actor: User, site_url
     _set_many(locked, details)
     if "capacity" in changed:
         fill_from_waiting_list(offer_id=locked.pk, site_url=site_url)
+    schedule_offer(locked.pk)
     return locked
 
 
@@ -210,6 +212,7 @@ def offer_publish(*, offer: Offer, actor: User, now: datetime | None = None) -> 
     locked.status = Status.PUBLISHED
     locked.published_at = now
     locked.save(update_fields=["status", "published_at", "updated_at"])
+    schedule_offer(locked.pk)
     return locked
 
 
@@ -225,6 +228,7 @@ def offer_unpublish(*, offer: Offer, actor: User) -> Offer:
         raise OfferStatusError("has_registrations")
     locked.status = Status.DRAFT
     locked.save(update_fields=["status", "updated_at"])
+    schedule_offer(locked.pk)
     return locked
 
 
@@ -238,6 +242,7 @@ def offer_close(*, offer: Offer, actor: User) -> Offer:
         raise OfferStatusError("not_allowed")
     locked.status = Status.CLOSED
     locked.save(update_fields=["status", "updated_at"])
+    schedule_offer(locked.pk)
     return locked
 
 

@@ -1,0 +1,30 @@
+"""Celery tasks of the candidates app: take ids, call kandidaten.matching."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import matching
+
+RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def match_candidate(candidate_id: int) -> int:
+    return matching.match_candidate(candidate_id).written
+
+
+@shared_task(**RETRY, soft_time_limit=600, time_limit=660)
+def match_offer(offer_id: int) -> int:
+    return matching.match_offer(offer_id).written
+
+
+@shared_task(soft_time_limit=3000, time_limit=3300)
+def rematch_all() -> int:
+    """The nightly full run (Celery beat)."""
+    return matching.rematch_all().written
