@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -63,6 +63,9 @@ from .models import (
 )
 from .phones import normalize_phone
 from .workdays import first_contact_cutoff, is_working_day
+
+if TYPE_CHECKING:
+    from werkgevers.demo import EmployerResult
 
 DEMO_PASSWORD = "zorg-en-welzijn-demo"  # noqa: S105 - printed for everyone; demo accounts only
 SEED = 2026
@@ -317,6 +320,17 @@ NATIONAL_QUEUE_POSTCODES: tuple[tuple[str, str], ...] = (
 
 ADMINISTRATOR = ("beheerder@contactpunt.example", "Marloes", "Jansen")
 EMPLOYER_USER = ("werkgever@contactpunt.example", "Peter", "Hoekstra")
+# Employer users, each of one demo organisation (werkgevers.demo.ORGANISATIONS links them), at least
+# one per contact point. Their addresses are at .example domains, which receive no mail.
+EMPLOYER_USERS: tuple[tuple[str, str, str], ...] = (
+    EMPLOYER_USER,
+    ("werkgever.noord1@zorg.example", "Jorien", "Dijkstra"),
+    ("werkgever.noord2@zorg.example", "Bart", "Veenstra"),
+    ("werkgever.flevoland1@zorg.example", "Samira", "Benali"),
+    ("werkgever.flevoland2@zorg.example", "Kees", "Visser"),
+    ("werkgever.utrecht1@zorg.example", "Lotte", "van Dam"),
+    ("werkgever.utrecht2@zorg.example", "Yusuf", "Demir"),
+)
 
 CANDIDATE_COUNT = sum(region.candidates for region in REGIONS) + len(NATIONAL_QUEUE_POSTCODES)
 
@@ -609,6 +623,7 @@ class DemoLogin:
     email: str
     role: str
     regions: str
+    organisation: str = ""
 
 
 @dataclass(frozen=True)
@@ -619,6 +634,7 @@ class DemoResult:
     candidates: int
     candidates_created: int
     logins: list[DemoLogin]
+    employers: EmployerResult | None = None
     password: str = DEMO_PASSWORD
 
 
@@ -892,12 +908,12 @@ def _user_specs() -> list[tuple[tuple[str, str, str], str, list[str]]]:
         (coordinator, User.Role.COORDINATOR, [region.slug]) for region in REGIONS for coordinator in region.coordinators
     ]
     specs.append((ADMINISTRATOR, User.Role.ADMINISTRATOR, []))
-    specs.append((EMPLOYER_USER, User.Role.EMPLOYER, []))
+    specs.extend((employer, User.Role.EMPLOYER, []) for employer in EMPLOYER_USERS)
     return specs
 
 
 def ensure_users(regions: dict[str, Region]) -> list[User]:
-    """Two coordinators per region, an administrator and an employer user, all with the demo password.
+    """Two coordinators per region, an administrator and the employer users, all with the demo password.
 
     One hash serves every new account (hashing is slow on purpose). A rerun checks each distinct
     stored hash once and resets only an account whose password is no longer the printed one.
@@ -967,11 +983,12 @@ class _Builder:
         signed_up = plan.signed_up_at
         self._date_events(candidate, signed_up)
         candidate.consents.filter(recorded_at__gte=self.started).update(recorded_at=signed_up)
-        # The service wrote the sign-up confirmation to the outbox, as for a real sign-up. These people
-        # and their addresses are fictional, so the mail must never be delivered (and `make run` must
-        # not print 300 mails). The row stays, readable in the admin; setting `sent_at` takes it out of
-        # the queue, so neither the on-commit task nor the periodic sweep picks it up. It was not sent.
-        OutboxMail.objects.filter(to=candidate.email, sent_at__isnull=True, created_at__gte=self.started).update(
+        # The service wrote the sign-up confirmation (and any other mail about the sign-up) to the
+        # outbox, as for a real sign-up. These people and their addresses are fictional, so the mail
+        # must never be delivered (and `make run` must not print 300 mails). The rows stay, readable in
+        # the admin; setting `sent_at` takes them out of the queue, so neither the on-commit task nor
+        # the periodic sweep picks them up. They were not sent.
+        OutboxMail.objects.filter(sent_at__isnull=True, created_at__gte=self.started).update(
             created_at=signed_up, claimed_at=signed_up, sent_at=signed_up
         )
 
@@ -1000,8 +1017,16 @@ class _Builder:
         TimelineEvent.objects.filter(candidate=candidate, created_at__gte=self.started).update(created_at=moment)
 
 
-def build_demo(*, geodata_dir: Path | None, now: datetime | None = None) -> DemoResult:
-    """Load the demo, after the reference data when `geodata_dir` is given. Running it again changes nothing."""
+def build_demo(
+    *, geodata_dir: Path | None, now: datetime | None = None, site_url: str = "http://127.0.0.1:8000"
+) -> DemoResult:
+    """Load the demo, after the reference data when `geodata_dir` is given. Running it again changes nothing.
+
+    `site_url` makes the links in the (never delivered) demo e-mails.
+    """
+    # The employer side builds on this module (regions, users, candidates), so it is imported here.
+    from werkgevers.demo import build_employers
+
     started = timezone.now()
     plans = Planner(now or started).plan()
     emails = [plan.details["email"] for plan in plans]
@@ -1019,13 +1044,23 @@ def build_demo(*, geodata_dir: Path | None, now: datetime | None = None) -> Demo
         ContactMoment.objects.filter(candidate__email__in=emails, created_at__gte=started).update(
             created_at=F("happened_at")
         )
+        employers = build_employers(
+            regions=regions,
+            users=users,
+            candidate_emails=emails,
+            started=started,
+            now=now or started,
+            site_url=site_url,
+        )
+    fresh = User.objects.select_related("organisation").prefetch_related("regions").in_bulk([user.pk for user in users])
     logins = [
         DemoLogin(
             email=user.email,
             role=user.get_role_display(),
             regions=", ".join(region.name for region in user.regions.all()),
+            organisation=user.organisation.name if user.organisation else "",
         )
-        for user in users
+        for user in (fresh[user.pk] for user in users)
     ]
     return DemoResult(
         geodata=geodata,
@@ -1034,4 +1069,5 @@ def build_demo(*, geodata_dir: Path | None, now: datetime | None = None) -> Demo
         candidates=Candidate.objects.filter(email__in=emails).count(),
         candidates_created=created,
         logins=logins,
+        employers=employers,
     )

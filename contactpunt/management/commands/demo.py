@@ -26,7 +26,10 @@ def _quiet(logger_name: str) -> Iterator[None]:
 
 
 class Command(BaseCommand):
-    help = "Load fictional demo data (regions, users, 300 candidates), after the reference data when present."
+    help = (
+        "Load fictional demo data (regions, users, 300 candidates, 40 employers with their offers), "
+        "after the reference data when present."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the portal will be served.")
@@ -36,10 +39,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         # Every demo sign-up queues its confirmation mail and, after commit, a send task; the demo
         # takes those mails out of the queue (see contactpunt.demo), so each task finds nothing to
-        # send. Without a broker the tasks run in this process: keep their 300 trace lines quiet.
+        # send. Without a broker the tasks run in this process: keep their trace lines quiet.
         try:
             with _quiet("celery.app.trace"):
-                result = build_demo(geodata_dir=geodata_dir if geodata_dir.is_dir() else None)
+                result = build_demo(geodata_dir=geodata_dir if geodata_dir.is_dir() else None, site_url=options["url"])
         except GeodataError as error:
             raise CommandError(str(error)) from error
         self._report(result, geodata_dir, time.monotonic() - started, options["url"])
@@ -67,11 +70,32 @@ class Command(BaseCommand):
             "created": result.candidates_created,
         }
         write(self.style.SUCCESS(summary))
+        if employers := result.employers:
+            write(
+                self.style.SUCCESS(
+                    _(
+                        "Employers: %(organisations)d organisations with %(offers)d offers (%(created)d new), "
+                        "%(registrations)d activity registrations, %(introductions)d introductions, "
+                        "%(cohorts)d BBL classes."
+                    )
+                    % {
+                        "organisations": employers.organisations,
+                        "offers": employers.offers,
+                        "created": employers.offers_created,
+                        "registrations": employers.registrations,
+                        "introductions": employers.introductions,
+                        "cohorts": employers.cohorts,
+                    }
+                )
+            )
         write("")
         write(_("Portal: %(url)s") % {"url": url})
         write(_("Demo logins (every account has the same password):"))
-        header = (_("Log in with"), _("Password"), _("Role"), _("Regions"))
-        rows = [(login.email, result.password, login.role, login.regions or "–") for login in result.logins]
+        header = (_("Log in with"), _("Password"), _("Role"), _("Regions"), _("Organisation"))
+        rows = [
+            (login.email, result.password, login.role, login.regions or "–", login.organisation or "–")
+            for login in result.logins
+        ]
         widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
         for row in [header, tuple("-" * width for width in widths), *rows]:
             write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
