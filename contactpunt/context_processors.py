@@ -1,5 +1,16 @@
+from functools import cache
+
 from django.conf import settings
+
+from .notifications import unread_count
 
 
 def portal(request):
-    return {"privacy_statement_version": settings.PRIVACY_STATEMENT_VERSION}
+    context = {"privacy_statement_version": settings.PRIVACY_STATEMENT_VERSION}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        # The user of a request comes with the count (contactpunt.backends); a user who logged in
+        # during this request does not, and is counted once, only when the menu shows it.
+        known = getattr(user, "unread_notification_count", None)
+        context["unread_notifications"] = known if known is not None else cache(lambda: unread_count(user))
+    return context

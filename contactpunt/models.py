@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -277,3 +278,80 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A line in a user's in-app list (meldingen), written in the same transaction as the event.
+
+    The text is written in the portal's language when the event happens; `url` is a path in the portal.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """What a user chose for one kind of notification; without a row the kind's defaults hold."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately")
+        DIGEST = "digest", _("In the daily digest")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(_("kind"), max_length=50)
+    email = models.BooleanField(_("by e-mail"), default=True)
+    in_app = models.BooleanField(_("in the portal"), default=True)
+    delivery = models.CharField(_("e-mail"), max_length=20, choices=Delivery, default=Delivery.IMMEDIATELY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind}"
+
+
+class NotificationStamp(models.Model):
+    """Proof that a notification was dealt with for one recipient, so that a periodic job that runs
+    twice (or in two workers at once) sends nothing twice. `recipient`: "user:<id>" or an address."""
+
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sent notification")
+        verbose_name_plural = _("sent notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="notification_stamp_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "kind", "-created_at"], name="notification_stamp_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key} → {self.recipient}"

@@ -1,7 +1,9 @@
 """Celery tasks of the project package: thin wrappers that take ids and call plain functions."""
 
 from celery import shared_task
+from django.utils import timezone
 
+from . import reminders
 from .mail import enqueue_mail, mails_left_behind, send_mail_once
 
 # At most this many mails per sweep; beat runs the sweep every two minutes.
@@ -27,3 +29,28 @@ def sweep_outbox() -> int:
     for mail_id in mail_ids:
         enqueue_mail(mail_id)
     return len(mail_ids)
+
+
+# Periodic notifications (contactpunt.reminders): beat passes no arguments; each job takes the time
+# it runs and is idempotent (dedupe keys), so a retry or a second run sends nothing twice.
+PERIODIC = {"soft_time_limit": 10 * 60, "time_limit": 11 * 60}
+
+
+@shared_task(**PERIODIC)
+def send_daily_digests() -> int:
+    return reminders.send_daily_digests(timezone.now())
+
+
+@shared_task(**PERIODIC)
+def send_introduction_reminders() -> int:
+    return reminders.send_introduction_reminders(timezone.now())
+
+
+@shared_task(**PERIODIC)
+def send_warnings() -> int:
+    return reminders.send_warnings(timezone.now())
+
+
+@shared_task(**PERIODIC)
+def send_activity_reminders() -> int:
+    return reminders.send_activity_reminders(timezone.now())

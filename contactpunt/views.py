@@ -1,12 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import notifications
+from .forms import NotificationPreferencesForm
 from .health import broker_status, database_status
+from .models import Notification
 
 
 @login_not_required
@@ -62,3 +69,48 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         match = None
     retry_url = request.path if match and match.view_name in _RETRYABLE_FORMS else ""
     return render(request, "contactpunt/csrf_failure.html", {"retry_url": retry_url}, status=403)
+
+
+# Notifications (meldingen): every logged-in user has their own list and preferences.
+
+NOTIFICATIONS_PER_PAGE = 25
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; unread ones are marked."""
+    page = Paginator(notifications.notifications_of(request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "contactpunt/notifications/list.html", {"page": page})
+
+
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's own notifications read and follow its link (anyone else's: 404)."""
+    try:
+        notification = notifications.notification_open(user=request.user, notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notifications")
+    return redirect(target)
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    if notifications.notifications_mark_all_read(user=request.user):
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("notifications")
+
+
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """What the user receives, per kind of notification that applies to their role."""
+    form = NotificationPreferencesForm(request.POST or None, rows=notifications.preference_rows(request.user))
+    if request.method == "POST" and form.is_valid():
+        notifications.preferences_save(user=request.user, choices=form.choices())
+        messages.success(request, _("Your choices have been saved."))
+        return redirect("notification_preferences")
+    return render(request, "contactpunt/notifications/preferences.html", {"form": form})

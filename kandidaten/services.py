@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from contactpunt.mail import queue_mail
 from contactpunt.models import Region, User
+from contactpunt.notifications import NewCandidate, notify
 from contactpunt.postcodes import place_for_postcode, route_postcode
 
 from .models import (
@@ -157,6 +158,7 @@ def candidate_register(
     _lock_identity(fields["email_key"], fields["phone"])
     candidate = find_existing_candidate(email=fields["email"], phone=fields["phone"])
     created = candidate is None
+    reopened = False
     if created:
         candidate = Candidate(
             **{**(new_only or {}), **fields}, region=route_postcode(fields["postcode"]), signed_up_at=now
@@ -165,6 +167,7 @@ def candidate_register(
         changed: list[str] = []
     else:
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        reopened = candidate.status == Status.STOPPED
         changed = _apply_resignup(candidate, fields, actor=actor, now=now)
 
     for name, values in relations.items():
@@ -185,6 +188,8 @@ def candidate_register(
     )
     if confirm:
         _queue_signup_confirmation(candidate)
+    if created or reopened:
+        _tell_coordinators(candidate, reopened=reopened)
     return Registration(candidate=candidate, created=created)
 
 
@@ -207,6 +212,17 @@ def _apply_resignup(candidate: Candidate, fields: dict[str, Any], *, actor: User
         candidate.first_contact_at = None
     candidate.save()
     return [name for name in changed if name != "email_key"]
+
+
+def _tell_coordinators(candidate: Candidate, *, reopened: bool) -> None:
+    """A new (or reopened) candidate: the region's coordinators hear of it, at once or in their digest."""
+    if candidate.region_id is None:
+        return
+    notify(
+        NewCandidate,
+        recipients=User.objects.coordinators().filter(regions=candidate.region_id),
+        context={"candidate": candidate, "region": candidate.region, "reopened": reopened},
+    )
 
 
 def _queue_signup_confirmation(candidate: Candidate) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from contactpunt.mail import queue_mail
 from contactpunt.models import User
+from contactpunt.notifications import IntroductionUpdate, Recipient, notify
 from contactpunt.workdays import first_contact_cutoff
 from kandidaten.models import Candidate, Consent, ConsentPurpose, TimelineEvent
 from kandidaten.models import Status as CandidateStatus
@@ -371,24 +372,24 @@ def _back_in_conversation_if_nothing_open(candidate_id: int, *, actor: User) -> 
     return True
 
 
-def _tell_coordinator(introduction: Introduction, *, result: Result, site_url: str) -> None:
-    """E-mail the coordinator who made the introduction (or their contact point when they left)."""
+def _tell_coordinator(introduction: Introduction, *, result: Result) -> None:
+    """Notify the coordinator who made the introduction (in the portal and/or by e-mail, as they chose),
+    or e-mail their contact point when they left."""
     coordinator = introduction.introduced_by
-    to = coordinator.email if coordinator and coordinator.is_active else ""
-    if not to and introduction.candidate.region:
-        to = introduction.candidate.region.email
-    if not to:
-        return
-    queue_mail(
-        to=to,
-        template="werkgevers/email/introduction_update",
+    recipients: list[Recipient] = []
+    if coordinator and coordinator.is_active:
+        recipients.append(coordinator)
+    elif introduction.candidate.region and introduction.candidate.region.email:
+        recipients.append(introduction.candidate.region.email)
+    notify(
+        IntroductionUpdate,
+        recipients=recipients,
         context={
             "introduction": introduction,
             "offer": introduction.offer,
             "candidate": introduction.candidate,
             "coordinator": coordinator,
             "result": result,
-            "link": _site(site_url, reverse("kandidaten:candidate", args=[introduction.candidate_id])),
         },
     )
 
@@ -420,7 +421,7 @@ def introduction_answer(*, introduction: Introduction, invite: bool, reason: str
         )
     else:
         result.back_in_conversation = _back_in_conversation_if_nothing_open(introduction.candidate_id, actor=actor)
-    _tell_coordinator(introduction, result=result, site_url=site_url)
+    _tell_coordinator(introduction, result=result)
     return result
 
 
@@ -452,7 +453,7 @@ def introduction_outcome(
             result.closed_elsewhere += 1
     else:
         result.back_in_conversation = _back_in_conversation_if_nothing_open(introduction.candidate_id, actor=actor)
-    _tell_coordinator(introduction, result=result, site_url=site_url)
+    _tell_coordinator(introduction, result=result)
     return result
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contactpunt.User"
+# Django's ModelBackend, loading each request's user with their unread notification count (the menu).
+AUTHENTICATION_BACKENDS = ["contactpunt.backends.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
@@ -197,4 +200,18 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
+    # Notifications (contactpunt.reminders), Europe/Amsterdam times (CELERY_TIMEZONE).
+    "notifications-introduction-reminders": {
+        "task": "contactpunt.tasks.send_introduction_reminders",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+    },
+    "notifications-warnings": {"task": "contactpunt.tasks.send_warnings", "schedule": crontab(hour=7, minute=45)},
+    "notifications-daily-digest": {
+        "task": "contactpunt.tasks.send_daily_digests",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
+    },
+    "notifications-activity-tomorrow": {
+        "task": "contactpunt.tasks.send_activity_reminders",
+        "schedule": crontab(hour=16, minute=0),
+    },
 }

@@ -167,7 +167,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except onboarding.OnboardingError as error:
             return _invitation_problem(request, error.message)
         request.session.pop(INVITATION_SESSION_KEY, None)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="contactpunt.backends.PortalBackend")
         messages.success(
             request,
             _("Welcome! Your account for %(organisation)s is ready.") % {"organisation": invitation.organisation},
