@@ -16,7 +16,9 @@ starts and how coordinators judged similar matches before.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 import logging
 import math
 import time as clock
@@ -25,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -500,53 +502,92 @@ def naive_matches(
 # Storing: a candidate keeps their best open suggestions; decided matches keep their status.
 
 
+def fingerprint(fit: Fit) -> int:
+    """64-bit digest of a match's score and reasons (signed, as PostgreSQL's bigint)."""
+    text = f"{fit.score}|{json.dumps(fit.reasons, separators=(',', ':'))}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
+
+
 def store(fits_by_candidate: dict[int, list[Fit]], now: datetime) -> tuple[int, int]:
     """Write the matches of these candidates; returns (written, deleted).
 
     Re-running never duplicates a pair (one row per candidate × offer) and never changes a decided
     match's status: a rejected match stays rejected. Only rows whose score or reasons changed are written.
     """
-    candidate_ids = list(fits_by_candidate)
-    existing: dict[tuple[int, int], tuple[int, str, int, list]] = {
-        (candidate_id, offer_id): (pk, status, score, reasons)
-        for pk, candidate_id, offer_id, status, score, reasons in Match.objects.filter(
-            candidate_id__in=candidate_ids
-        ).values_list("id", "candidate_id", "offer_id", "status", "score", "reasons")
+    existing: dict[tuple[int, int], tuple[int, str, int]] = {
+        (candidate_id, offer_id): (pk, status, digest)
+        for pk, candidate_id, offer_id, status, digest in Match.objects.filter(
+            candidate_id__in=list(fits_by_candidate)
+        ).values_list("id", "candidate_id", "offer_id", "status", "fingerprint")
     }
     decided = {pair for pair, row in existing.items() if row[1] != Match.Status.NEW}
     keep: set[tuple[int, int]] = set()
-    write = []
+    write: list[tuple[int, Fit, int]] = []
     for candidate_id, fits in fits_by_candidate.items():
         open_fits = [fit for fit in fits if (candidate_id, fit.offer_id) not in decided]
         best = heapq.nlargest(MAX_MATCHES_PER_CANDIDATE, open_fits, key=lambda fit: (fit.score, -fit.offer_id))
-        chosen = best + [fit for fit in fits if (candidate_id, fit.offer_id) in decided]
-        for fit in chosen:
+        for fit in best + [fit for fit in fits if (candidate_id, fit.offer_id) in decided]:
             pair = (candidate_id, fit.offer_id)
             keep.add(pair)
+            digest = fingerprint(fit)
             row = existing.get(pair)
-            if row is None or row[2] != fit.score or row[3] != fit.reasons:
-                write.append(
+            if row is None or row[2] != digest:
+                write.append((candidate_id, fit, digest))
+    stale = [row[0] for pair, row in existing.items() if row[1] == Match.Status.NEW and pair not in keep]
+    with transaction.atomic():
+        for start in range(0, len(stale), 5000):
+            Match.objects.filter(pk__in=stale[start : start + 5000]).delete()
+        if connection.vendor == "postgresql":
+            _upsert_with_copy(write, now)
+        else:
+            Match.objects.bulk_create(
+                [
                     Match(
                         candidate_id=candidate_id,
                         offer_id=fit.offer_id,
                         score=fit.score,
                         reasons=fit.reasons,
+                        fingerprint=digest,
                         created_at=now,
                         computed_at=now,
                     )
-                )
-    stale = [row[0] for pair, row in existing.items() if row[1] == Match.Status.NEW and pair not in keep]
-    with transaction.atomic():
-        for start in range(0, len(stale), 5000):
-            Match.objects.filter(pk__in=stale[start : start + 5000]).delete()
-        Match.objects.bulk_create(
-            write,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["candidate", "offer"],
-            update_fields=["score", "reasons", "computed_at"],
-        )
+                    for candidate_id, fit, digest in write
+                ],
+                batch_size=2000,
+                update_conflicts=True,
+                unique_fields=["candidate", "offer"],
+                update_fields=["score", "reasons", "fingerprint", "computed_at"],
+            )
     return len(write), len(stale)
+
+
+def _upsert_with_copy(write: list[tuple[int, Fit, int]], now: datetime) -> None:
+    """PostgreSQL: COPY the rows into a temporary table and upsert them in one statement.
+
+    The same result as bulk_create(update_conflicts=True), many times faster for a nightly run.
+    """
+    if not write:
+        return
+    table = Match._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS match_incoming "
+            "(candidate_id bigint, offer_id bigint, score smallint, reasons jsonb, fingerprint bigint) "
+            "ON COMMIT DELETE ROWS"
+        )
+        with cursor.cursor.copy(
+            "COPY match_incoming (candidate_id, offer_id, score, reasons, fingerprint) FROM STDIN"
+        ) as copy:
+            for candidate_id, fit, digest in write:
+                copy.write_row((candidate_id, fit.offer_id, fit.score, json.dumps(fit.reasons), digest))
+        cursor.execute(
+            f"INSERT INTO {table} (candidate_id, offer_id, score, reasons, fingerprint, status, "  # noqa: S608
+            "reject_reason, reject_note, created_at, computed_at) "
+            "SELECT candidate_id, offer_id, score, reasons, fingerprint, %s, '', '', %s, %s FROM match_incoming "
+            "ON CONFLICT (candidate_id, offer_id) DO UPDATE SET score = EXCLUDED.score, "
+            "reasons = EXCLUDED.reasons, fingerprint = EXCLUDED.fingerprint, computed_at = EXCLUDED.computed_at",
+            [Match.Status.NEW, now, now],
+        )
 
 
 @dataclass

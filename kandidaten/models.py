@@ -439,6 +439,8 @@ class Match(models.Model):
     offer = models.ForeignKey("werkgevers.Offer", on_delete=models.CASCADE, related_name="matches")
     score = models.PositiveSmallIntegerField(_("score"))
     reasons = models.JSONField(_("reasons"), default=list)
+    # A digest of score and reasons, so that a rematch writes only what changed.
+    fingerprint = models.BigIntegerField(default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.NEW)
     reject_reason = models.CharField(_("reason"), max_length=20, choices=RejectReason, blank=True)
     reject_note = models.CharField(_("note"), max_length=500, blank=True)
