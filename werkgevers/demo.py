@@ -1475,9 +1475,17 @@ class EmployerBuilder:
             "not_started": ((2, 5), (4, 10)),
         }[outcome]
         for low, high in steps:
-            later = moments[-1] + timedelta(days=rng.randint(low, high), hours=rng.randint(0, 5))
-            moments.append(min(later, self.soon))
+            moments.append(self._office_after(moments[-1], days=rng.randint(low, high)))
         return moments
+
+    def _office_after(self, moment: datetime, *, days: int) -> datetime:
+        """An office moment on a working day `days` or more days after `moment`, never later than `soon`."""
+        day = _working_day(timezone.localdate(moment) + timedelta(days=days))
+        minute = self.rng.randrange(9 * 60, 17 * 60)
+        later = _aware(day, minute // 60, minute % 60)
+        if later < moment + timedelta(minutes=30):
+            later = _aware(_working_day(day + timedelta(days=1)), minute // 60, minute % 60)
+        return min(later, self.soon)
 
     def _intro_offers(self, slug: str, moment: datetime, *, needs_login: bool) -> list[Offer]:
         """Published offers of the region that coordinators introduce candidates to, open at `moment`."""
@@ -1666,9 +1674,9 @@ class EmployerBuilder:
             self._stamp(created + timedelta(days=self.rng.randint(3, 20), hours=self.rng.randint(0, 6)))
             pledges.append(pledge)
         moments = self._between(
-            self.now - timedelta(days=spec.placed_within_days), self.soon - timedelta(hours=1), spec.placements
+            self.now - timedelta(days=spec.placed_within_days), self.soon - timedelta(days=2), spec.placements
         )
-        for moment in moments:
+        for moment in (self._office_after(moment, days=0) for moment in moments):
             self.scenarios.append(
                 _Scenario(moment, len(self.scenarios), lambda moment=moment: self._place(cohort, pledges, moment))
             )
@@ -1679,9 +1687,13 @@ class EmployerBuilder:
         if not free:
             return
         pledge = max(free, key=lambda pledge: (pledge.places - filled[pledge.pk], -pledge.pk))
-        person = self._pick(
-            cohort.region_id, moment, kind=OfferKind.BBL_PLEK, branch="vvt", functions=[cohort.function.slug]
-        )
+        person = None
+        while person is None and moment < self.soon:  # nobody free yet: the coordinator places someone later
+            person = self._pick(
+                cohort.region_id, moment, kind=OfferKind.BBL_PLEK, branch="vvt", functions=[cohort.function.slug]
+            )
+            if person is None:
+                moment = self._office_after(moment, days=2)
         if person is None:
             return
         self.placed.add(person.pk)
