@@ -49,7 +49,7 @@ from contactpunt.models import (  # noqa: E402
     Region,
     TargetGroup,
 )
-from kandidaten import matching  # noqa: E402
+from kandidaten import bulk_matching, matching  # noqa: E402
 from kandidaten.models import Candidate, Match, Situation, Source, Status  # noqa: E402
 from werkgevers.models import (  # noqa: E402
     DATED_KINDS,
@@ -273,9 +273,9 @@ def run(size: str, naive_sample: int, samples: int) -> dict:
     with transaction.atomic():
         generate(candidates, offers, rng)
     print(f"   generated in {time.perf_counter() - started:.1f} s", flush=True)
-    full = matching.rematch_all()
+    full = bulk_matching.rematch_all()
     print(f"   full rematch: {full.seconds:.1f} s, {full.written:,} matches written", flush=True)
-    again = matching.rematch_all()
+    again = bulk_matching.rematch_all()
     print(f"   rematch with nothing changed: {again.seconds:.1f} s, {again.written:,} written", flush=True)
     p50, p95 = one_new_candidate(rng, samples)
     print(f"   one new candidate: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)

@@ -16,7 +16,6 @@ starts and how coordinators judged similar matches before.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import json
 import logging
@@ -26,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
@@ -122,6 +122,7 @@ class Fit:
     offer_id: int
     score: int
     reasons: list
+    signature: Signature
 
 
 # The rules.
@@ -150,41 +151,43 @@ def evaluate(candidate: CandidateProfile, offer: OfferProfile, names: Names, tod
         if km > candidate.max_km:
             return None
         score = 25.0 * (1 - km / candidate.max_km)
-        reasons: list = [["distance", round(km)]]
+        distance, same_region = round(km), 0
     elif candidate.region_id is not None and candidate.region_id == offer.region_id:
         score = 5.0
-        reasons = [["same_region", names.regions.get(offer.region_id, "")]]
+        distance, same_region = -1, offer.region_id
     else:
         return None
 
-    reasons.append(["kind", offer.kind])
-    if offer.branch_id in candidate.branches:
+    branch_hit = offer.branch_id in candidate.branches
+    if branch_hit:
         score += 25
-        reasons.append(["branch", names.branches.get(offer.branch_id, "")])
     elif not candidate.branches:
         score += 8
     shared_functions = offer.functions & candidate.functions
+    function_id = min(shared_functions) if shared_functions else 0
     if shared_functions:
         score += 20
-        reasons.append(["function", names.functions.get(min(shared_functions), "")])
     elif not candidate.functions or not offer.functions:
         score += 5
     if trains:
-        reasons.append(["trains", offer.trains_towards])
+        level = TRAINS + offer.trains_towards
     elif offer.min_level is not None:
-        reasons.append(["level", candidate.level])
+        level = candidate.level
+    else:
+        level = -1
+    target_group = 0
     if offer.target_groups:
         score += 5
-        reasons.append(
-            ["target_group", names.target_groups.get(min(offer.target_groups & candidate.target_groups), "")]
-        )
+        target_group = min(offer.target_groups & candidate.target_groups)
+    hours = -1
     if candidate.hours is not None and offer.hours_min is not None:
         high = offer.hours_max if offer.hours_max is not None else offer.hours_min
         if offer.hours_min <= candidate.hours <= high:
             score += 10
-            reasons.append(["hours", candidate.hours])
+            hours = candidate.hours
         elif offer.hours_min - 4 <= candidate.hours <= high + 4:
             score += 4
+    starts = -1
     if offer.starts_on is not None:
         days = (offer.starts_on - today).days
         if days <= 14:
@@ -193,14 +196,87 @@ def evaluate(candidate: CandidateProfile, offer: OfferProfile, names: Names, tod
             score += 6
         elif days <= 60:
             score += 3
-        reasons.append(["starts_on", offer.starts_on.isoformat()])
+        starts = offer.starts_on.toordinal()
+    feedback = 0
     if offer.feedback:
         score += 10 * offer.feedback
-        if offer.feedback >= 0.3:
-            reasons.append(["feedback_good", None])
-        elif offer.feedback <= -0.3:
-            reasons.append(["feedback_poor", None])
-    return Fit(offer.id, max(0, min(100, round(score))), reasons)
+        feedback = 1 if offer.feedback >= 0.3 else -1 if offer.feedback <= -0.3 else 0
+    signature = Signature(
+        max(0, min(100, round(score))),
+        distance,
+        same_region,
+        int(branch_hit),
+        function_id,
+        level,
+        target_group,
+        hours,
+        starts,
+        feedback,
+    )
+    return Fit(offer.id, signature.score, build_reasons(signature, offer.kind, offer.branch_id, names), signature)
+
+
+# A level code above this means "trains towards" that level (the offer gives way on the level rule).
+TRAINS = 1000
+
+
+class Signature(NamedTuple):
+    """Everything a match's score and reasons are made of, as numbers (the engines agree on these)."""
+
+    score: int
+    distance: int  # km, or -1 when the distance is unknown and the region decided
+    same_region: int  # the region id in that case, else 0
+    branch_hit: int
+    function_id: int  # the shared function (lowest id), 0 for none
+    level: int  # TRAINS + level trained towards, the candidate's level when a minimum applies, else -1
+    target_group: int  # the welcome target group (lowest id), 0 for none
+    hours: int  # the candidate's hours when they fit, else -1
+    starts: int  # date.toordinal() of the start, else -1
+    feedback: int  # 1 often accepted, -1 often rejected, else 0
+
+
+def build_reasons(signature: Signature, kind: str, branch_id: int, names: Names) -> list:
+    """The stored reasons of a match, from its signature."""
+    if signature.distance >= 0:
+        reasons: list = [["distance", signature.distance]]
+    else:
+        reasons = [["same_region", names.regions.get(signature.same_region, "")]]
+    reasons.append(["kind", kind])
+    if signature.branch_hit:
+        reasons.append(["branch", names.branches.get(branch_id, "")])
+    if signature.function_id:
+        reasons.append(["function", names.functions.get(signature.function_id, "")])
+    if signature.level >= TRAINS:
+        reasons.append(["trains", signature.level - TRAINS])
+    elif signature.level >= 0:
+        reasons.append(["level", signature.level])
+    if signature.target_group:
+        reasons.append(["target_group", names.target_groups.get(signature.target_group, "")])
+    if signature.hours >= 0:
+        reasons.append(["hours", signature.hours])
+    if signature.starts >= 0:
+        reasons.append(["starts_on", date.fromordinal(signature.starts).isoformat()])
+    if signature.feedback == 1:
+        reasons.append(["feedback_good", None])
+    elif signature.feedback == -1:
+        reasons.append(["feedback_poor", None])
+    return reasons
+
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+
+
+def fingerprint(signature: Sequence[int]) -> int:
+    """64-bit FNV-1a over the signature's numbers, signed like PostgreSQL's bigint.
+
+    kandidaten.bulk_matching computes the same with numpy for whole columns at once.
+    """
+    digest = _FNV_OFFSET
+    for value in signature:
+        digest = ((digest ^ (value & _MASK64)) * _FNV_PRIME) & _MASK64
+    return digest - (1 << 64) if digest >= 1 << 63 else digest
 
 
 def describe(reason: Sequence, today: date | None = None) -> str:
@@ -350,7 +426,7 @@ def _feedback(rows: list[dict]) -> dict[int, float]:
     (accepted − rejected) / (decided + 4) for the offer and for its kind × branch, averaged: a few
     decisions move the score a little, many decisions more.
     """
-    decided = Match.objects.exclude(status=Match.Status.NEW)
+    decided = Match.objects.filter(status__in=[Match.Status.ACCEPTED, Match.Status.REJECTED])
     offer_ids = [row["id"] for row in rows]
     per_offer = {
         row["offer_id"]: row
@@ -434,6 +510,17 @@ def matchable_candidates():
 # The engine: an index of the open offers by kind, grid cell and region.
 
 
+def reach_degrees(latitude: float, km: float) -> tuple[float, float]:
+    """Degrees of latitude and longitude that `km` spans at most, measured from `latitude` (degrees).
+
+    Generous on purpose (the grid only has to find every offer in reach; `evaluate` decides): the
+    longitude is taken where a degree is shortest, at the far edge of the reach.
+    """
+    reach_lat = km / 110.0
+    far_edge = min(abs(latitude) + reach_lat, 89.0)
+    return reach_lat, km / (110.0 * math.cos(math.radians(far_edge)))
+
+
 def _cell(point: tuple[float, float]) -> tuple[int, int]:
     return (math.floor(point[0] / CELL_LAT), math.floor(point[1] / CELL_LON))
 
@@ -463,8 +550,7 @@ class OfferIndex:
                 yield from self.by_region[kind].get(candidate.region_id, ())
             return
         lat, lon = candidate.point
-        reach_lat = candidate.max_km / 111.0
-        reach_lon = candidate.max_km / (111.0 * max(math.cos(math.radians(lat)), 0.1))
+        reach_lat, reach_lon = reach_degrees(lat, candidate.max_km)
         low = _cell((lat - reach_lat, lon - reach_lon))
         high = _cell((lat + reach_lat, lon + reach_lon))
         for kind in candidate.kinds:
@@ -502,12 +588,6 @@ def naive_matches(
 # Storing: a candidate keeps their best open suggestions; decided matches keep their status.
 
 
-def fingerprint(fit: Fit) -> int:
-    """64-bit digest of a match's score and reasons (signed, as PostgreSQL's bigint)."""
-    text = f"{fit.score}|{json.dumps(fit.reasons, separators=(',', ':'))}".encode()
-    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
-
-
 def store(fits_by_candidate: dict[int, list[Fit]], now: datetime) -> tuple[int, int]:
     """Write the matches of these candidates; returns (written, deleted).
 
@@ -529,44 +609,50 @@ def store(fits_by_candidate: dict[int, list[Fit]], now: datetime) -> tuple[int, 
         for fit in best + [fit for fit in fits if (candidate_id, fit.offer_id) in decided]:
             pair = (candidate_id, fit.offer_id)
             keep.add(pair)
-            digest = fingerprint(fit)
+            digest = fingerprint(fit.signature)
             row = existing.get(pair)
             if row is None or row[2] != digest:
                 write.append((candidate_id, fit, digest))
     stale = [row[0] for pair, row in existing.items() if row[1] == Match.Status.NEW and pair not in keep]
+    rows = [(candidate_id, fit.offer_id, fit.score, fit.reasons, digest) for candidate_id, fit, digest in write]
     with transaction.atomic():
         for start in range(0, len(stale), 5000):
             Match.objects.filter(pk__in=stale[start : start + 5000]).delete()
-        if connection.vendor == "postgresql":
-            _upsert_with_copy(write, now)
-        else:
-            Match.objects.bulk_create(
-                [
-                    Match(
-                        candidate_id=candidate_id,
-                        offer_id=fit.offer_id,
-                        score=fit.score,
-                        reasons=fit.reasons,
-                        fingerprint=digest,
-                        created_at=now,
-                        computed_at=now,
-                    )
-                    for candidate_id, fit, digest in write
-                ],
-                batch_size=2000,
-                update_conflicts=True,
-                unique_fields=["candidate", "offer"],
-                update_fields=["score", "reasons", "fingerprint", "computed_at"],
+        write_matches(rows, now)
+    return len(rows), len(stale)
+
+
+def write_matches(rows: list[tuple[int, int, int, list, int]], now: datetime) -> None:
+    """Insert or update (candidate, offer, score, reasons, fingerprint) rows; a match's status stays."""
+    if connection.vendor == "postgresql":
+        _upsert_with_copy(rows, now)
+        return
+    Match.objects.bulk_create(
+        [
+            Match(
+                candidate_id=candidate_id,
+                offer_id=offer_id,
+                score=score,
+                reasons=reasons,
+                fingerprint=digest,
+                created_at=now,
+                computed_at=now,
             )
-    return len(write), len(stale)
+            for candidate_id, offer_id, score, reasons, digest in rows
+        ],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["candidate", "offer"],
+        update_fields=["score", "reasons", "fingerprint", "computed_at"],
+    )
 
 
-def _upsert_with_copy(write: list[tuple[int, Fit, int]], now: datetime) -> None:
+def _upsert_with_copy(rows: list[tuple[int, int, int, list, int]], now: datetime) -> None:
     """PostgreSQL: COPY the rows into a temporary table and upsert them in one statement.
 
     The same result as bulk_create(update_conflicts=True), many times faster for a nightly run.
     """
-    if not write:
+    if not rows:
         return
     table = Match._meta.db_table
     with connection.cursor() as cursor:
@@ -578,8 +664,8 @@ def _upsert_with_copy(write: list[tuple[int, Fit, int]], now: datetime) -> None:
         with cursor.cursor.copy(
             "COPY match_incoming (candidate_id, offer_id, score, reasons, fingerprint) FROM STDIN"
         ) as copy:
-            for candidate_id, fit, digest in write:
-                copy.write_row((candidate_id, fit.offer_id, fit.score, json.dumps(fit.reasons), digest))
+            for candidate_id, offer_id, score, reasons, digest in rows:
+                copy.write_row((candidate_id, offer_id, score, json.dumps(reasons), digest))
         cursor.execute(
             f"INSERT INTO {table} (candidate_id, offer_id, score, reasons, fingerprint, status, "  # noqa: S608
             "reject_reason, reject_note, created_at, computed_at) "
@@ -638,8 +724,7 @@ def rematch_all(now: datetime | None = None) -> RunReport:
 
 
 def _near_pc4s(point: tuple[float, float], km: float, points: dict[str, tuple[float, float]]) -> list[str]:
-    reach_lat = km / 111.0
-    reach_lon = km / (111.0 * max(math.cos(math.radians(point[0])), 0.1))
+    reach_lat, reach_lon = reach_degrees(point[0], km)
     return [
         pc4
         for pc4, other in points.items()

@@ -181,3 +181,38 @@ def test_a_new_offer_is_matched_to_the_candidates_it_fits(world, monkeypatch):
     matching.match_offer(twin.pk, now=now)
 
     assert Match.objects.filter(candidate=person, offer=twin).exists()
+
+
+def test_the_vectorised_nightly_run_stores_what_the_python_engine_stores(world):
+    from kandidaten import bulk_matching
+
+    now = world
+    def stored() -> set:
+        rows = Match.objects.values_list("candidate_id", "offer_id", "score", "fingerprint", "reasons")
+        return {(*row[:4], str(row[4])) for row in rows}
+
+    matching.match_candidates(Candidate.objects.all(), now=now)
+    python = stored()
+    Match.objects.all().delete()
+
+    first = bulk_matching.rematch_all(now)
+    vectorised = stored()
+    again = bulk_matching.rematch_all(now)
+
+    assert vectorised == python
+    assert first.written == len(python) > 0
+    assert (again.written, again.deleted) == (0, 0)
+
+
+def test_the_vectorised_run_keeps_decisions(world):
+    from kandidaten import bulk_matching
+
+    now = world
+    bulk_matching.rematch_all(now)
+    rejected = Match.objects.first()
+    Match.objects.filter(pk=rejected.pk).update(status=Match.Status.REJECTED)
+
+    bulk_matching.rematch_all(now)
+
+    assert Match.objects.get(pk=rejected.pk).status == Match.Status.REJECTED
+    assert Match.objects.filter(candidate_id=rejected.candidate_id, offer_id=rejected.offer_id).count() == 1
