@@ -23,6 +23,8 @@ import math
 import time as clock
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -790,13 +792,28 @@ def described(match: Match, today: date | None = None) -> list[str]:
 # After a change: matching runs in Celery, once the change is committed.
 
 
+_paused: ContextVar[bool] = ContextVar("matching_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No matching per change inside this block (bulk loads such as the demo); rematch all afterwards."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def schedule_candidate(candidate_id: int) -> None:
     from .tasks import match_candidate as task
 
-    enqueue_on_commit(task, candidate_id)
+    if not _paused.get():
+        enqueue_on_commit(task, candidate_id)
 
 
 def schedule_offer(offer_id: int) -> None:
     from .tasks import match_offer as task
 
-    enqueue_on_commit(task, offer_id)
+    if not _paused.get():
+        enqueue_on_commit(task, offer_id)
