@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from .models import LabourMarketRegion, Municipality, PostcodeArea, Region, RegionPostcodeRange, User
+from .models import LabourMarketRegion, Municipality, Notification, PostcodeArea, Region, RegionPostcodeRange, User
 
 
 class RegionFactory(DjangoModelFactory):
@@ -85,3 +85,13 @@ class AdministratorFactory(UserFactory):
     role = User.Role.ADMINISTRATOR
     is_staff = True
     is_superuser = True
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(CoordinatorFactory)
+    kind = "new_candidate"
+    title = factory.Sequence(lambda n: f"Nieuwe kandidaat in Noord-Nederland: Kandidaat {n} uit Groningen")
+    url = "/dashboard/"

@@ -315,10 +315,29 @@ def claim(kind: NotificationKind, key: str, recipients: Iterable[Recipient], now
     return claimed
 
 
+def load_preferences(users: Iterable[User]) -> None:
+    """Fetch every choice of these users in one query and keep it on them, for a batch job that
+    asks about several kinds per user (the digest)."""
+    users = list(users)
+    stored: dict[int, dict[str, NotificationPreference]] = {user.pk: {} for user in users}
+    for pref in NotificationPreference.objects.filter(user__in=users):
+        stored[pref.user_id][pref.kind] = pref
+    for user in users:
+        user._notification_preferences = stored[user.pk]
+
+
 def preferences(kind: NotificationKind, users: Iterable[User]) -> dict[int, NotificationPreference]:
-    ids = [user.pk for user in users]
-    if not ids or not kind.can_disable:
+    """The stored choices for this kind of these users, by user id (from `load_preferences` when done)."""
+    users = list(users)
+    if not users or not kind.can_disable:
         return {}
+    if all(hasattr(user, "_notification_preferences") for user in users):
+        return {
+            user.pk: user._notification_preferences[kind.name]
+            for user in users
+            if kind.name in user._notification_preferences
+        }
+    ids = [user.pk for user in users]
     return {pref.user_id: pref for pref in NotificationPreference.objects.filter(kind=kind.name, user_id__in=ids)}
 
 

@@ -38,6 +38,7 @@ from .notifications import (
     Recipient,
     claim,
     get_kind,
+    load_preferences,
     notify,
     preferences,
     recipient_key,
@@ -87,6 +88,16 @@ def _offer_people(offer: Offer) -> list[Recipient]:
     return recipients
 
 
+def _offer_users_or_contact(offer: Offer) -> list[Recipient]:
+    """The employer users of the offer's organisation (who can change it in the portal); the contact
+    person's address only when the organisation has no users."""
+    users: list[Recipient] = list(employer_users(offer.organisation_id))
+    if users:
+        return users
+    contact = offer.contact_person
+    return [contact.email] if contact.active and contact.email else []
+
+
 def _not_stamped(queryset: QuerySet, kind: str) -> QuerySet:
     """Rows for which this kind was never sent to anyone (its key is the row's id)."""
     stamps = NotificationStamp.objects.filter(kind=kind, key=Cast(OuterRef("pk"), output_field=CharField()))
@@ -134,7 +145,7 @@ def new_candidates_section(user: User, regions: list[Region], since: datetime, n
             },
             reverse("kandidaten:candidate", args=[candidate.pk]),
         )
-        for candidate in candidates[:DIGEST_LINES]
+        for candidate in (candidates[:DIGEST_LINES] if total else [])
     ]
     return DigestSection("new_candidates", str(_("New candidates")), total, lines, reverse("kandidaten:inbox"))
 
@@ -153,7 +164,7 @@ def overdue_section(user: User, regions: list[Region], since: datetime, now: dat
             },
             reverse("kandidaten:candidate", args=[candidate.pk]),
         )
-        for candidate in candidates[:DIGEST_LINES]
+        for candidate in (candidates[:DIGEST_LINES] if total else [])
     ]
     more = reverse("kandidaten:inbox") + "?overdue=on&sort=waiting"
     return DigestSection("overdue", str(_("Waiting too long for a first contact")), total, lines, more)
@@ -176,7 +187,7 @@ def new_matches_section(user: User, regions: list[Region], since: datetime, now:
             % {"name": match.candidate.first_name, "offer": match.offer.title, "score": match.score},
             reverse("kandidaten:candidate", args=[match.candidate_id]),
         )
-        for match in matches[:DIGEST_LINES]
+        for match in (matches[:DIGEST_LINES] if total else [])
     ]
     return DigestSection("new_matches", str(_("New matches")), total, lines, reverse("kandidaten:inbox"))
 
@@ -230,7 +241,9 @@ def send_daily_digests(now: datetime | None = None) -> int:
     coordinators = User.objects.coordinators().filter(regions__isnull=False).distinct()
     sent = 0
     for ids in _batches(coordinators):
-        for user in User.objects.filter(pk__in=ids).prefetch_related("regions").order_by("pk"):
+        users = list(User.objects.filter(pk__in=ids).prefetch_related("regions").order_by("pk"))
+        load_preferences(users)
+        for user in users:
             sent += send_digest(user, now)
     return sent
 
@@ -377,7 +390,7 @@ def send_offer_expiry_warnings(now: datetime | None = None) -> int:
             with transaction.atomic():
                 delivered = notify(
                     OfferExpiring,
-                    recipients=_offer_people(offer),
+                    recipients=_offer_users_or_contact(offer),
                     context=context,
                     # A new date (the offer was extended or moved) warns again.
                     dedupe_key=f"{offer.pk}:{reason}:{when.isoformat()}",

@@ -189,7 +189,7 @@ def candidate_register(
     if confirm:
         _queue_signup_confirmation(candidate)
     if created or reopened:
-        _tell_coordinators(candidate, reopened=reopened)
+        _tell_coordinators(candidate, reopened=reopened, actor=actor)
     return Registration(candidate=candidate, created=created)
 
 
@@ -214,13 +214,17 @@ def _apply_resignup(candidate: Candidate, fields: dict[str, Any], *, actor: User
     return [name for name in changed if name != "email_key"]
 
 
-def _tell_coordinators(candidate: Candidate, *, reopened: bool) -> None:
-    """A new (or reopened) candidate: the region's coordinators hear of it, at once or in their digest."""
+def _tell_coordinators(candidate: Candidate, *, reopened: bool, actor: User | None) -> None:
+    """A new (or reopened) candidate: the region's coordinators hear of it, at once or in their digest
+    (not the coordinator who registered the candidate themselves)."""
     if candidate.region_id is None:
         return
+    coordinators = User.objects.coordinators().filter(regions=candidate.region_id)
+    if actor is not None:
+        coordinators = coordinators.exclude(pk=actor.pk)
     notify(
         NewCandidate,
-        recipients=User.objects.coordinators().filter(regions=candidate.region_id),
+        recipients=coordinators,
         context={"candidate": candidate, "region": candidate.region, "reopened": reopened},
     )
 

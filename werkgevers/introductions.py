@@ -379,8 +379,10 @@ def _tell_coordinator(introduction: Introduction, *, result: Result) -> None:
     recipients: list[Recipient] = []
     if coordinator and coordinator.is_active:
         recipients.append(coordinator)
-    elif introduction.candidate.region and introduction.candidate.region.email:
-        recipients.append(introduction.candidate.region.email)
+    else:
+        coordinator = None  # the contact point's mailbox is not greeted with the name of someone who left
+        if introduction.candidate.region and introduction.candidate.region.email:
+            recipients.append(introduction.candidate.region.email)
     notify(
         IntroductionUpdate,
         recipients=recipients,
