@@ -264,20 +264,28 @@ def _keys(candidate_ids: np.ndarray, offer_ids: np.ndarray) -> np.ndarray:
     return (candidate_ids.astype(np.int64) << 32) | offer_ids.astype(np.int64)
 
 
-def select_and_store(columns: dict, candidate_ids: list[int], offers: _Offers, names: Names, now: datetime):
-    """Keep each candidate's best open suggestions plus the decided ones; write what changed."""
-    existing = np.array(
-        list(
-            Match.objects.filter(candidate_id__in=candidate_ids).values_list(
-                "id", "candidate_id", "offer_id", "fingerprint", "status"
-            )
-        ),
-        dtype=object,
-    ).reshape(-1, 5)
-    existing_ids = existing[:, 0].astype(np.int64)
-    existing_keys = _keys(existing[:, 1].astype(np.int64), existing[:, 2].astype(np.int64))
-    existing_prints = existing[:, 3].astype(np.int64)
-    existing_open = existing[:, 4] == Match.Status.NEW
+def _existing(candidate_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Stored matches of the candidates in the range: ids, pair keys, fingerprints, and whether open."""
+    rows = Match.objects.filter(candidate__pk__range=candidate_range)
+    open_rows = np.array(
+        list(rows.filter(status=Match.Status.NEW).values_list("id", "candidate_id", "offer_id", "fingerprint")),
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    decided_rows = np.array(
+        list(rows.exclude(status=Match.Status.NEW).values_list("id", "candidate_id", "offer_id", "fingerprint")),
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    both = np.concatenate([open_rows, decided_rows])
+    is_open = np.concatenate([np.ones(len(open_rows), bool), np.zeros(len(decided_rows), bool)])
+    return both[:, 0], _keys(both[:, 1], both[:, 2]), both[:, 3], is_open
+
+
+def select_and_store(columns: dict, candidate_range: tuple[int, int], offers: _Offers, names: Names, now: datetime):
+    """Keep each candidate's best open suggestions plus the decided ones; write what changed.
+
+    Open suggestions of candidates in the range that no longer fit (or who stopped) are removed.
+    """
+    existing_ids, existing_keys, existing_prints, existing_open = _existing(candidate_range)
 
     keys = _keys(columns["candidate"], columns["offer"])
     decided = np.isin(keys, existing_keys[~existing_open])
@@ -342,8 +350,9 @@ def rematch_all(now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> Ru
     report = RunReport(offers=offers.count)
     ids = list(Candidate.objects.filter(status__in=MATCHED_STATUSES).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk_size):
-        chunk = ids[start : start + chunk_size]
-        candidates = matching.load_candidates(Candidate.objects.filter(pk__in=chunk), points)
+        chunk = (ids[start], ids[min(start + chunk_size, len(ids)) - 1])
+        queryset = Candidate.objects.filter(status__in=MATCHED_STATUSES, pk__range=chunk)
+        candidates = matching.load_candidates(queryset, points)
         written, deleted = select_and_store(compute(candidates, offers, bits), chunk, offers, names, now)
         report.candidates += len(candidates)
         report.written += written

@@ -44,8 +44,9 @@ from .models import Candidate, Match, Status
 
 logger = logging.getLogger(__name__)
 
-# How many open suggestions a candidate keeps; decided ones (accepted, rejected) come on top.
-MAX_MATCHES_PER_CANDIDATE = 20
+# How many open suggestions a candidate keeps (a rejection makes room: the candidate is matched again);
+# decided ones (accepted, rejected) come on top.
+MAX_MATCHES_PER_CANDIDATE = 10
 # Candidates still looking for a next step.
 MATCHED_STATUSES = (Status.NEW, Status.IN_CONVERSATION, Status.REFERRED)
 # The farthest anyone travels (TravelDistance's largest choice): the reach of an offer.
@@ -381,10 +382,14 @@ OFFER_FIELDS = (
 )
 
 
-def _related(through, owner: str, target: str, owner_ids) -> dict[int, frozenset[int]]:
-    """owner id → the ids it links to, from a many-to-many table, in one query."""
+def _related(through, owner: str, target: str, owners) -> dict[int, frozenset[int]]:
+    """owner id → the ids it links to, from a many-to-many table, in one query.
+
+    `owners` is a queryset of the owners: a subquery, not a long list of ids in the SQL.
+    """
     linked: dict[int, set[int]] = defaultdict(set)
-    for owner_id, target_id in through.objects.filter(**{f"{owner}__in": owner_ids}).values_list(owner, target):
+    rows = through.objects.filter(**{f"{owner}__in": owners.values("pk")}).values_list(owner, target)
+    for owner_id, target_id in rows.iterator(chunk_size=20000):
         linked[owner_id].add(target_id)
     return {key: frozenset(value) for key, value in linked.items()}
 
@@ -392,9 +397,8 @@ def _related(through, owner: str, target: str, owner_ids) -> dict[int, frozenset
 def load_offers(queryset, now: datetime, points: dict[str, tuple[float, float]]) -> list[OfferProfile]:
     """Profiles of the offers in `queryset`, with coordinators' earlier feedback."""
     rows = list(queryset.values(*OFFER_FIELDS))
-    ids = [row["id"] for row in rows]
-    functions = _related(Offer.functions.through, "offer_id", "function_id", ids)
-    groups = _related(Offer.target_groups.through, "offer_id", "targetgroup_id", ids)
+    functions = _related(Offer.functions.through, "offer_id", "function_id", queryset)
+    groups = _related(Offer.target_groups.through, "offer_id", "targetgroup_id", queryset)
     feedback = _feedback(rows)
     empty: frozenset[int] = frozenset()
     profiles = []
@@ -475,12 +479,11 @@ def load_candidates(queryset, points: dict[str, tuple[float, float]]) -> list[Ca
             "hours_per_week",
         )
     )
-    ids = [row["id"] for row in rows]
     step_slugs = dict(NextStep.objects.values_list("id", "slug"))
-    steps = _related(Candidate.next_steps.through, "candidate_id", "nextstep_id", ids)
-    groups = _related(Candidate.target_groups.through, "candidate_id", "targetgroup_id", ids)
-    branches = _related(Candidate.branches.through, "candidate_id", "branch_id", ids)
-    functions = _related(Candidate.functions.through, "candidate_id", "function_id", ids)
+    steps = _related(Candidate.next_steps.through, "candidate_id", "nextstep_id", queryset)
+    groups = _related(Candidate.target_groups.through, "candidate_id", "targetgroup_id", queryset)
+    branches = _related(Candidate.branches.through, "candidate_id", "branch_id", queryset)
+    functions = _related(Candidate.functions.through, "candidate_id", "function_id", queryset)
     empty: frozenset = frozenset()
     profiles = []
     for row in rows:

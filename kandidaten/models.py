@@ -449,7 +449,7 @@ class Match(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    computed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    computed_at = models.DateTimeField(default=timezone.now)
 
     objects = MatchQuerySet.as_manager()
 
