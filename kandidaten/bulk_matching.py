@@ -9,6 +9,7 @@ are built, with matching.build_reasons, only for the matches that are new or cha
 
 from __future__ import annotations
 
+import json
 import time as clock
 from collections import defaultdict
 from datetime import datetime
@@ -73,7 +74,7 @@ class _Offers:
         self.id = np.array([o.id for o in offers], dtype=np.int64)
         self.kind = np.array([KINDS.index(o.kind) for o in offers], dtype=np.int64)
         self.kind_name = [o.kind for o in offers]
-        self.branch_id = np.array([o.branch_id for o in offers], dtype=np.int64)
+        self.branch_ids = [o.branch_id for o in offers]
         self.has_point = np.array([o.point is not None for o in offers], dtype=bool)
         self.lat = np.radians(np.array([o.point[0] if o.point else 0.0 for o in offers], dtype=np.float64))
         self.lon = np.radians(np.array([o.point[1] if o.point else 0.0 for o in offers], dtype=np.float64))
@@ -307,23 +308,24 @@ def select_and_store(columns: dict, candidate_range: tuple[int, int], offers: _O
     changed = np.nonzero(~same)[0].tolist()
     stale = existing_ids[existing_open & ~np.isin(existing_keys, kept_keys)].tolist()
 
+    chosen = keep[changed]
+    # Plain Python values once per column: indexing numpy arrays element by element is slow.
+    values = {name: columns[name][chosen].tolist() for name in (*Signature._fields, "candidate", "offer")}
+    offer_index = columns["offer_index"][chosen].tolist()
+    prints = kept_prints[changed].tolist()
+    signatures = [Signature(*row) for row in zip(*(values[name] for name in Signature._fields), strict=True)]
+    # Many matches share their reasons (the score aside): build each distinct list once, as JSON.
+    reasons_json: dict[tuple, str] = {}
     rows = []
-    for index in changed:
-        row = keep[index]
-        signature = Signature(*(int(columns[name][row]) for name in Signature._fields))
-        offer_index = columns["offer_index"][row]
-        reasons = matching.build_reasons(
-            signature, offers.kind_name[offer_index], int(offers.branch_id[offer_index]), names
-        )
-        rows.append(
-            (
-                int(columns["candidate"][row]),
-                int(columns["offer"][row]),
-                signature.score,
-                reasons,
-                int(kept_prints[index]),
-            )
-        )
+    for candidate_id, offer_id, signature, index, digest in zip(
+        values["candidate"], values["offer"], signatures, offer_index, prints, strict=True
+    ):
+        key = (signature[1:], offers.kind_name[index], offers.branch_ids[index])
+        text = reasons_json.get(key)
+        if text is None:
+            reasons = matching.build_reasons(signature, offers.kind_name[index], offers.branch_ids[index], names)
+            text = reasons_json[key] = json.dumps(reasons)
+        rows.append((candidate_id, offer_id, signature.score, text, digest))
     with transaction.atomic():
         for start in range(0, len(stale), 5000):
             Match.objects.filter(pk__in=stale[start : start + 5000]).delete()

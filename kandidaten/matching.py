@@ -385,10 +385,13 @@ OFFER_FIELDS = (
 def _related(through, owner: str, target: str, owners) -> dict[int, frozenset[int]]:
     """owner id → the ids it links to, from a many-to-many table, in one query.
 
-    `owners` is a queryset of the owners: a subquery, not a long list of ids in the SQL.
+    `owners`: a list of ids (a few), or a queryset of the owners (many: a subquery, not a long list
+    of ids in the SQL).
     """
     linked: dict[int, set[int]] = defaultdict(set)
-    rows = through.objects.filter(**{f"{owner}__in": owners.values("pk")}).values_list(owner, target)
+    if not isinstance(owners, list):
+        owners = owners.values("pk")
+    rows = through.objects.filter(**{f"{owner}__in": owners}).values_list(owner, target)
     for owner_id, target_id in rows.iterator(chunk_size=20000):
         linked[owner_id].add(target_id)
     return {key: frozenset(value) for key, value in linked.items()}
@@ -397,8 +400,9 @@ def _related(through, owner: str, target: str, owners) -> dict[int, frozenset[in
 def load_offers(queryset, now: datetime, points: dict[str, tuple[float, float]]) -> list[OfferProfile]:
     """Profiles of the offers in `queryset`, with coordinators' earlier feedback."""
     rows = list(queryset.values(*OFFER_FIELDS))
-    functions = _related(Offer.functions.through, "offer_id", "function_id", queryset)
-    groups = _related(Offer.target_groups.through, "offer_id", "targetgroup_id", queryset)
+    ids = [row["id"] for row in rows]
+    functions = _related(Offer.functions.through, "offer_id", "function_id", ids)
+    groups = _related(Offer.target_groups.through, "offer_id", "targetgroup_id", ids)
     feedback = _feedback(rows)
     empty: frozenset[int] = frozenset()
     profiles = []
@@ -627,8 +631,11 @@ def store(fits_by_candidate: dict[int, list[Fit]], now: datetime) -> tuple[int, 
     return len(rows), len(stale)
 
 
-def write_matches(rows: list[tuple[int, int, int, list, int]], now: datetime) -> None:
-    """Insert or update (candidate, offer, score, reasons, fingerprint) rows; a match's status stays."""
+def write_matches(rows: list[tuple[int, int, int, list | str, int]], now: datetime) -> None:
+    """Insert or update (candidate, offer, score, reasons, fingerprint) rows; a match's status stays.
+
+    Reasons come as a list, or already as JSON text.
+    """
     if connection.vendor == "postgresql":
         _upsert_with_copy(rows, now)
         return
@@ -638,7 +645,7 @@ def write_matches(rows: list[tuple[int, int, int, list, int]], now: datetime) ->
                 candidate_id=candidate_id,
                 offer_id=offer_id,
                 score=score,
-                reasons=reasons,
+                reasons=json.loads(reasons) if isinstance(reasons, str) else reasons,
                 fingerprint=digest,
                 created_at=now,
                 computed_at=now,
@@ -652,7 +659,7 @@ def write_matches(rows: list[tuple[int, int, int, list, int]], now: datetime) ->
     )
 
 
-def _upsert_with_copy(rows: list[tuple[int, int, int, list, int]], now: datetime) -> None:
+def _upsert_with_copy(rows: list[tuple[int, int, int, list | str, int]], now: datetime) -> None:
     """PostgreSQL: COPY the rows into a temporary table and upsert them in one statement.
 
     The same result as bulk_create(update_conflicts=True), many times faster for a nightly run.
@@ -661,6 +668,8 @@ def _upsert_with_copy(rows: list[tuple[int, int, int, list, int]], now: datetime
         return
     table = Match._meta.db_table
     with connection.cursor() as cursor:
+        # Matches are recomputed from scratch if a crash loses the last commits: no need to wait for the disk.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS match_incoming "
             "(candidate_id bigint, offer_id bigint, score smallint, reasons jsonb, fingerprint bigint) "
@@ -670,7 +679,8 @@ def _upsert_with_copy(rows: list[tuple[int, int, int, list, int]], now: datetime
             "COPY match_incoming (candidate_id, offer_id, score, reasons, fingerprint) FROM STDIN"
         ) as copy:
             for candidate_id, offer_id, score, reasons, digest in rows:
-                copy.write_row((candidate_id, offer_id, score, json.dumps(reasons), digest))
+                text = reasons if isinstance(reasons, str) else json.dumps(reasons)
+                copy.write_row((candidate_id, offer_id, score, text, digest))
         cursor.execute(
             f"INSERT INTO {table} (candidate_id, offer_id, score, reasons, fingerprint, status, "  # noqa: S608
             "reject_reason, reject_note, created_at, computed_at) "
