@@ -14,13 +14,14 @@ SERVICES := DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL
 # The catalogue lives in locale/; never walk the virtualenv or node_modules.
 MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=.git --ignore=staticfiles --ignore=media
 
-.PHONY: help setup run run-services test test-services lint format messages translations clean
+.PHONY: help setup run run-services test test-services bench lint format messages translations clean
 
 help:
 	@echo "make run            set up, load demo data and serve http://$(HOST):$(PORT) (SQLite, eager tasks)"
 	@echo "make run-services   the same on PostgreSQL + Redis, with a Celery worker and beat"
 	@echo "make test           the whole test suite on the embedded default (SQLite, eager tasks)"
 	@echo "make test-services  the whole suite on PostgreSQL + Redis, with a real Celery worker"
+	@echo "make bench           the matching benchmark on PostgreSQL (BENCH_ARGS=--sizes 1000x100 for a quick one)"
 	@echo "make lint           ruff check, ruff format --check, makemigrations --check"
 	@echo "make format         ruff check --fix and ruff format"
 	@echo "make messages       compile the translation catalogues (.po -> .mo)"
@@ -65,6 +66,13 @@ run-services: setup
 
 test: setup
 	$(EMBEDDED) $(BIN)/pytest
+
+# Matching benchmark on PostgreSQL with generated data (1k×100, 10k×1k, 100k×10k); prints a table.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench
+bench: setup
+	@export DATABASE_URL='$(BENCH_DATABASE_URL)' REDIS_URL=; \
+	$(BIN)/python -c "$$CREATE_DATABASE" && \
+	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 
 test-services: setup
 	$(SERVICES) $(BIN)/pytest -p no:cacheprovider
