@@ -21,7 +21,7 @@ help:
 	@echo "make run-services   the same on PostgreSQL + Redis, with a Celery worker and beat"
 	@echo "make test           the whole test suite on the embedded default (SQLite, eager tasks)"
 	@echo "make test-services  the whole suite on PostgreSQL + Redis, with a real Celery worker"
-	@echo "make bench           the matching benchmark on PostgreSQL (BENCH_ARGS=--sizes 1000x100 for a quick one)"
+	@echo "make bench          the matching benchmark on PostgreSQL (BENCH_ARGS=--sizes 1000x100 for a quick one)"
 	@echo "make lint           ruff check, ruff format --check, makemigrations --check"
 	@echo "make format         ruff check --fix and ruff format"
 	@echo "make messages       compile the translation catalogues (.po -> .mo)"

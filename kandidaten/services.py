@@ -19,12 +19,14 @@ from contactpunt.models import Region, User
 from contactpunt.notifications import NewCandidate, notify
 from contactpunt.postcodes import place_for_postcode, route_postcode
 
+from .matching import schedule_candidate
 from .models import (
     Candidate,
     CandidateQuerySet,
     Consent,
     ConsentPurpose,
     ContactMoment,
+    Match,
     Status,
     TimelineEvent,
 )
@@ -190,6 +192,7 @@ def candidate_register(
         _queue_signup_confirmation(candidate)
     if created or reopened:
         _tell_coordinators(candidate, reopened=reopened, actor=actor)
+    schedule_candidate(candidate.pk)
     return Registration(candidate=candidate, created=created)
 
 
@@ -311,6 +314,7 @@ def candidate_change_status(
         raise InvalidTransition("stopping needs a reason")
     _record_status(candidate, status, actor=actor, now=timezone.now(), reason=reason, note=note)
     candidate.save(update_fields=["status", "stop_reason", "updated_at"])
+    schedule_candidate(candidate.pk)
 
 
 # The order of the pipeline for progress reported from elsewhere (a registration, an introduction).
@@ -330,6 +334,7 @@ def candidate_progress(*, candidate: Candidate, status: str, actor: User | None,
         return False
     _record_status(candidate, status, actor=actor, now=timezone.now(), note=note)
     candidate.save(update_fields=["status", "stop_reason", "updated_at"])
+    schedule_candidate(candidate.pk)
     return True
 
 
@@ -372,6 +377,7 @@ def candidate_update(*, candidate: Candidate, details: dict[str, Any], actor: Us
         TimelineEvent.objects.create(
             candidate=candidate, kind=TimelineEvent.Kind.EDIT, actor=actor, created_at=now, data={"changed": changed}
         )
+        schedule_candidate(candidate.pk)
     return changed
 
 
@@ -381,6 +387,7 @@ def candidate_hand_to_region(*, candidate: Candidate, region: Region, actor: Use
     _reroute(candidate, region, actor=actor, now=timezone.now())
     candidate.assigned_to = None
     candidate.save(update_fields=["region", "assigned_to", "updated_at"])
+    schedule_candidate(candidate.pk)
 
 
 @transaction.atomic
@@ -426,6 +433,10 @@ def candidate_merge(*, keep: Candidate, remove: Candidate, actor: User) -> Candi
     TimelineEvent.objects.filter(candidate=remove).update(candidate=keep)
     ContactMoment.objects.filter(candidate=remove).update(candidate=keep)
     Consent.objects.filter(candidate=remove).update(candidate=keep)
+    # Decisions on match suggestions move along, unless the kept record has its own for that offer.
+    Match.objects.filter(candidate=remove).exclude(status=Match.Status.NEW).exclude(
+        offer__in=Match.objects.filter(candidate=keep).values("offer")
+    ).update(candidate=keep)
     TimelineEvent.objects.create(
         candidate=keep,
         kind=TimelineEvent.Kind.MERGE,
@@ -434,4 +445,5 @@ def candidate_merge(*, keep: Candidate, remove: Candidate, actor: User) -> Candi
     )
     remove.delete()
     keep.save()
+    schedule_candidate(keep.pk)
     return keep

@@ -198,6 +198,7 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "rematch-all-nightly": {"task": "kandidaten.tasks.rematch_all", "schedule": crontab(hour=2, minute=30)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
     # Notifications (contactpunt.reminders), Europe/Amsterdam times (CELERY_TIMEZONE).

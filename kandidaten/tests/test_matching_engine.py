@@ -187,6 +187,7 @@ def test_the_vectorised_nightly_run_stores_what_the_python_engine_stores(world):
     from kandidaten import bulk_matching
 
     now = world
+
     def stored() -> set:
         rows = Match.objects.values_list("candidate_id", "offer_id", "score", "fingerprint", "reasons")
         return {(*row[:4], str(row[4])) for row in rows}
