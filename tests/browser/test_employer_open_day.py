@@ -148,4 +148,4 @@ def test_an_open_day_goes_from_the_employer_through_the_agenda_to_a_sign_up(
     row = page.get_by_role("row").filter(has_text="Sanne de Wit")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("sanne.dewit@example.org")
-    expect(page.locator("main")).to_contain_text("1 van 12 plaats")
+    expect(page.locator("main")).to_contain_text("1 van 12 plaatsen bezet")
