@@ -20,7 +20,9 @@ from .models import OutboxMail
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died; the sweep tries again.
+# A claim older than this is taken to belong to a worker that died; the sweep tries again. It must be
+# longer than a send can take (CELERY_TASK_TIME_LIMIT). settings.OUTBOX_CLAIM_LEASE (a timedelta)
+# overrides it: the services tests kill a worker and use seconds.
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
@@ -73,12 +75,16 @@ def enqueue_mail(mail_id: int) -> None:
         logger.warning("Outbox mail %s not handed to the broker; the sweep retries it", mail_id)
 
 
+def claim_lease() -> timedelta:
+    return getattr(settings, "OUTBOX_CLAIM_LEASE", CLAIM_LEASE)
+
+
 def send_mail_once(mail_id: int) -> bool:
     """Claim the mail with a conditional update and send it; False when someone else has it."""
     now = timezone.now()
     claimed = (
         OutboxMail.objects.filter(pk=mail_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
         .update(claimed_at=now, attempts=F("attempts") + 1)
     )
     if claimed != 1:
@@ -102,7 +108,7 @@ def mails_left_behind(now=None):
     """Unsent mails nobody is working on: never enqueued, failed, or claimed by a dead worker."""
     now = now or timezone.now()
     return OutboxMail.objects.filter(
-        Q(claimed_at__isnull=True, created_at__lt=now - timedelta(minutes=1)) | Q(claimed_at__lt=now - CLAIM_LEASE),
+        Q(claimed_at__isnull=True, created_at__lt=now - timedelta(minutes=1)) | Q(claimed_at__lt=now - claim_lease()),
         sent_at__isnull=True,
         attempts__lt=MAX_ATTEMPTS,
     )

@@ -140,7 +140,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis is down the cache acts as an empty one and the rate limits let people through
+    # (RATELIMIT_FAIL_OPEN below): a sign-up must not fail because Redis does.
+    CACHES = {
+        "default": {
+            "BACKEND": "contactpunt.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -184,6 +192,8 @@ PRIVACY_STATEMENT_VERSION = "2026-11"
 # The public intake: per-IP limit (django-ratelimit rate string).
 INTAKE_RATE_LIMIT = env.str("INTAKE_RATE_LIMIT", default="10/h")
 RATELIMIT_VIEW = "contactpunt.views.rate_limited"
+# When the cache cannot count (Redis down), let the request through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
 
 # A candidate must hear from a coordinator within this many working days.
 FIRST_CONTACT_WORKING_DAYS = 2
