@@ -6,7 +6,17 @@ from factory.django import DjangoModelFactory
 from contactpunt.factories import RegionFactory
 from contactpunt.models import EducationLevel
 
-from .models import Candidate, Channel, Consent, ConsentPurpose, ContactMoment, Situation, Source, TimelineEvent
+from .models import (
+    Candidate,
+    Channel,
+    Consent,
+    ConsentPurpose,
+    ContactMoment,
+    Match,
+    Situation,
+    Source,
+    TimelineEvent,
+)
 from .services import email_key
 
 
@@ -111,3 +121,23 @@ def bulk_candidates(count: int, **fields) -> list[Candidate]:
     """Many candidates in one INSERT (no consents or timeline), for list pages with lots of rows."""
     candidates = CandidateFactory.build_batch(count, **fields)
     return Candidate.objects.bulk_create(candidates)
+
+
+# Match suggestions
+class MatchFactory(DjangoModelFactory):
+    """An open suggestion with the reasons the engine would store (6 km, the kind, VVT, the start)."""
+
+    class Meta:
+        model = Match
+
+    candidate = factory.SubFactory(CandidateFactory)
+    offer = factory.SubFactory("werkgevers.factories.OfferFactory")
+    score = 72
+    reasons = factory.LazyAttribute(
+        lambda o: [
+            ["distance", 6],
+            ["kind", o.offer.kind],
+            ["branch", "VVT / ouderenzorg"],
+            ["starts_on", timezone.localdate(o.offer.starts_at or timezone.now()).isoformat()],
+        ]
+    )

@@ -9,19 +9,24 @@ import re
 import unicodedata
 from datetime import datetime
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contactpunt.forms import PhoneField, PostcodeField
 from contactpunt.models import Branch, Function, NextStep, Region, TargetGroup, User
+from werkgevers.models import OfferKind
 
-from .models import Candidate, ConsentPurpose, ContactMoment, Status, StopReason
+from .filters import ME, NO_REGION, UNASSIGNED, colleagues_of
+from .models import Candidate, ConsentPurpose, ContactMoment, Match, Status, StopReason
 from .services import ALLOWED_TRANSITIONS
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#|javascript:", re.IGNORECASE)
@@ -445,3 +450,118 @@ class MergeForm(forms.Form):
         keep = self.candidates.pop(self.cleaned_data["keep"])
         (remove,) = self.candidates.values()
         return keep, remove
+
+
+# Match suggestions
+
+
+class MatchAcceptForm(forms.Form):
+    """Accept a suggestion; for a place or a vacancy the note goes to the employer with the introduction."""
+
+    note = forms.CharField(
+        label=_("Note for the employer (optional)"),
+        required=False,
+        max_length=2000,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Filled in with the reasons of the match; change it as you like."),
+    )
+
+    @staticmethod
+    def note_from(reasons: list[str]) -> str:
+        """The note a coordinator starts from: why the offer fits, in the words the page shows."""
+        return gettext("Why this fits: %(reasons)s.") % {"reasons": ", ".join(reasons)} if reasons else ""
+
+
+class MatchRejectForm(forms.Form):
+    """Reject a suggestion: why (required, it feeds the score of similar matches) and a note."""
+
+    reason = forms.ChoiceField(
+        label=_("Why does it not fit?"),
+        choices=[("", _("Choose…")), *Match.RejectReason.choices],
+        error_messages={
+            "required": _("Choose why this suggestion does not fit."),
+            "invalid_choice": _("Choose one of the options in the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=500,
+        validators=[reject_markup],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ScoreFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class MatchFilter(django_filters.FilterSet):
+    """The "new matches" list: region, kind of offer, minimum score and the candidate's coordinator."""
+
+    region = django_filters.ChoiceFilter(label=_("Region"), method="filter_region", empty_label=_("All regions"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of offer"), field_name="offer__kind", choices=OfferKind.choices, empty_label=_("All kinds")
+    )
+    min_score = ScoreFilter(
+        label=_("Minimum score"),
+        field_name="score",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
+    )
+    coordinator = django_filters.ChoiceFilter(
+        label=_("Candidate's coordinator"), method="filter_coordinator", empty_label=_("Everyone")
+    )
+
+    def __init__(self, data=None, queryset=None, *, request: HttpRequest, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.user: User = request.user
+        fields = self.form.fields
+        fields["coordinator"].choices = [
+            (ME, _("Me")),
+            (UNASSIGNED, _("Nobody yet")),
+            *((str(user.pk), str(user)) for user in colleagues_of(self.user) if user.pk != self.user.pk),
+        ]
+        if self.user.is_administrator:
+            regions = [(str(region.pk), region.name) for region in Region.objects.order_by("name")]
+            fields["region"].choices = [*regions, (NO_REGION, _("No region (national queue)"))]
+        else:
+            regions = [(str(region.pk), region.name) for region in self.user.regions.order_by("name")]
+            if len(regions) > 1:
+                fields["region"].empty_label = _("All my regions")
+                fields["region"].choices = regions
+            else:
+                del fields["region"]
+                del self.filters["region"]
+        for field in fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("Choose one of the options in the list.")
+        fields["min_score"].error_messages.update(
+            {
+                "invalid": _("Enter a whole number from 0 to 100."),
+                "min_value": _("Enter a whole number from 0 to 100."),
+                "max_value": _("Enter a whole number from 0 to 100."),
+            }
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        if not self.is_bound:
+            return False
+        self.form.is_valid()
+        return any(value not in (None, "") for value in self.form.cleaned_data.values())
+
+    def filter_region(self, queryset, name: str, value: str):
+        if value == NO_REGION:
+            return queryset.filter(candidate__region__isnull=True)
+        return queryset.filter(candidate__region_id=int(value))
+
+    def filter_coordinator(self, queryset, name: str, value: str):
+        if value == ME:
+            return queryset.filter(candidate__assigned_to=self.user)
+        if value == UNASSIGNED:
+            return queryset.filter(candidate__assigned_to__isnull=True)
+        return queryset.filter(candidate__assigned_to_id=int(value))

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contactpunt.mail import queue_mail
 from contactpunt.models import Region, User
@@ -447,3 +448,92 @@ def candidate_merge(*, keep: Candidate, remove: Candidate, actor: User) -> Candi
     keep.save()
     schedule_candidate(keep.pk)
     return keep
+
+
+# Match suggestions: a coordinator accepts one (an activity registration or an introduction follows) or
+# rejects it with a reason. Decided matches keep their status when matching runs again, and feed the score.
+
+
+class MatchRefused(Exception):
+    """The suggestion cannot be decided now; `message` says why, `code` what kind of refusal it is."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class MatchAccepted:
+    """What accepting did: a registration (dated activities) or an introduction (places, vacancies)."""
+
+    match: Match
+    signup: Any = None  # werkgevers.registrations.SignupResult
+    introduction: Any = None  # werkgevers.models.Introduction
+
+
+def _decide(match: Match, *, status: str, actor: User, now, **fields: str) -> None:
+    """Claim the decision with one conditional UPDATE: only an open suggestion can be decided, once."""
+    decided = Match.objects.filter(pk=match.pk, status=Match.Status.NEW).update(
+        status=status, decided_by=actor, decided_at=now, **fields
+    )
+    if decided == 1:
+        return
+    current = Match.objects.filter(pk=match.pk).values_list("status", flat=True).first()
+    if current is None:  # matching ran again and dropped it (the offer closed, the candidate stopped)
+        raise MatchRefused(_("This suggestion is no longer there: matching has run again."), "gone")
+    label = str(Match.Status(current).label).lower()
+    raise MatchRefused(_("Already done: this suggestion has been %(status)s.") % {"status": label}, "already_done")
+
+
+@transaction.atomic
+def match_accept(*, match: Match, actor: User, note: str = "", site_url: str) -> MatchAccepted:
+    """Accept a suggestion: a dated activity signs the candidate up (a place or the waiting list, with
+    the usual e-mail); a place or vacancy introduces the candidate to the employer with `note`.
+
+    Raises MatchRefused when it was decided already, or when the registration or introduction is
+    refused (closed, weekly maximum, already introduced): nothing is saved then and it stays open.
+    """
+    from werkgevers import introductions, registrations  # werkgevers builds on this module
+    from werkgevers.models import DATED_KINDS
+
+    now = timezone.now()
+    _decide(match, status=Match.Status.ACCEPTED, actor=actor, now=now)
+    match = Match.objects.select_related("candidate__region", "offer__organisation", "decided_by").get(pk=match.pk)
+    if match.offer.kind in DATED_KINDS:
+        try:
+            signup = registrations.registration_by_coordinator(
+                offer=match.offer, candidate=match.candidate, actor=actor, site_url=site_url, now=now
+            )
+        except registrations.SignupRefused as refused:
+            raise MatchRefused(_signup_refusal(refused.reason), str(refused.reason)) from None
+        result = MatchAccepted(match, signup=signup)
+    else:
+        try:
+            introduction = introductions.introduction_create(
+                candidate=match.candidate, offer=match.offer, note=note, actor=actor, site_url=site_url
+            )
+        except introductions.IntroductionRefused as refused:
+            raise MatchRefused(refused.message, refused.code) from None
+        result = MatchAccepted(match, introduction=introduction)
+    schedule_candidate(match.candidate_id)  # an open place among the candidate's suggestions
+    return result
+
+
+def _signup_refusal(reason: str) -> str:
+    if reason == "deadline":
+        return _("The sign-up deadline of this activity has passed.")
+    return _("This activity no longer takes sign-ups.")
+
+
+@transaction.atomic
+def match_reject(*, match: Match, actor: User, reason: str, note: str = "") -> Match:
+    """Reject a suggestion with a reason (Match.RejectReason); it stays rejected, and the candidate is
+    matched again so that another suggestion can take its place."""
+    if reason not in Match.RejectReason.values:
+        raise ValueError(f"unknown reject reason {reason!r}")
+    _decide(
+        match, status=Match.Status.REJECTED, actor=actor, now=timezone.now(), reject_reason=reason, reject_note=note
+    )
+    schedule_candidate(match.candidate_id)
+    return Match.objects.select_related("candidate", "offer__organisation", "decided_by").get(pk=match.pk)

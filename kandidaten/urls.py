@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, intake
+from .views import dashboard, intake, matches
 
 app_name = "kandidaten"
 
@@ -21,4 +21,7 @@ urlpatterns = [
         "dashboard/kandidaten/<int:pk>/samenvoegen/<int:other_pk>/", dashboard.candidate_merge, name="candidate_merge"
     ),
     path("dashboard/kandidaten/<int:pk>/regio/", dashboard.candidate_hand_over, name="candidate_hand_over"),
+    path("dashboard/matches/", matches.new_matches, name="new_matches"),
+    path("dashboard/matches/<int:pk>/accepteren/", matches.match_accept, name="match_accept"),
+    path("dashboard/matches/<int:pk>/afwijzen/", matches.match_reject, name="match_reject"),
 ]

@@ -179,6 +179,11 @@ def registration_signup(
         confirm=False,  # one e-mail: the registration's own
     ).candidate
 
+    return _join(offer, candidate, actor=None, site_url=site_url, now=now)
+
+
+def _join(offer: Offer, candidate: Candidate, *, actor: User | None, site_url: str, now: datetime) -> SignupResult:
+    """A place for the candidate on the (open) activity, or the waiting list when it is full; one e-mail."""
     active = Registration.objects.filter(offer_id=offer.pk, candidate=candidate, status__in=Registration.ACTIVE)
     if existing := active.first():
         return _already(existing, candidate)
@@ -215,12 +220,12 @@ def registration_signup(
     offer = Offer.objects.select_related("organisation", "location", "contact_person").get(pk=offer.pk)
     registration.offer = offer
     if status == Registration.Status.CONFIRMED:
-        _record(registration, "signed_up")
-        candidate_progress(candidate=candidate, status=Status.REFERRED, actor=None, note="registration")
+        _record(registration, "signed_up", actor=actor)
+        candidate_progress(candidate=candidate, status=Status.REFERRED, actor=actor, note="registration")
         _mail(registration, "registration_confirmed", token=token, site_url=site_url, calendar=True)
         return SignupResult(Outcome.CONFIRMED, registration, candidate)
     position = waiting_position(registration)
-    _record(registration, "waiting", position=position)
+    _record(registration, "waiting", actor=actor, position=position)
     _mail(registration, "registration_waiting", token=token, site_url=site_url, position=position)
     return SignupResult(Outcome.WAITING, registration, candidate, position=position)
 
@@ -380,3 +385,25 @@ def _mail(
         },
         attachments=attachments,
     )
+
+
+# Sign-ups by a coordinator (an accepted match suggestion)
+
+
+@transaction.atomic
+def registration_by_coordinator(
+    *, offer: Offer, candidate: Candidate, actor: User, site_url: str, now: datetime | None = None
+) -> SignupResult:
+    """A coordinator signs a known candidate up for a dated activity, public or for coordinators only.
+
+    The same places and waiting list as a sign-up on the agenda, and the same e-mail to the candidate;
+    the timeline names the coordinator. Raises SignupRefused when the activity takes no sign-ups (not
+    published, begun, not a dated activity) or its deadline has passed; nothing is saved then.
+    """
+    now = now or timezone.now()
+    offer = Offer.objects.dated().filter(pk=offer.pk, status__in=OPEN_STATUSES, starts_at__gt=now).first()
+    if offer is None:
+        raise SignupRefused(Refusal.CLOSED)
+    if not open_for_signup(offer, now):
+        raise SignupRefused(Refusal.DEADLINE)
+    return _join(offer, candidate, actor=actor, site_url=site_url, now=now)

@@ -309,11 +309,14 @@ def _timeline_of(candidate, count: int, actor) -> None:
 # 12. activity registrations with their offer and organisation (employers panel)
 # 13. BBL placements with their class and employer (employers panel)
 # 14. the published offers of the user's regions for the introduce form, with this week's introductions
-# 15. the people the candidate can be assigned to
-# 16. likely duplicates among the candidates the user may see (one query)
-# 17. RELEASE SAVEPOINT
+# 15. the best open match suggestions with offer, organisation and location, and whether the user may
+#     open the offer (a subquery), at most ten
+# 16. the decided match suggestions with offer, organisation and who decided, at most ten
+# 17. the people the candidate can be assigned to
+# 18. likely duplicates among the candidates the user may see (one query)
+# 19. RELEASE SAVEPOINT
 # An administrator's page also lists the regions for the hand-over form: one more.
-CANDIDATE_PAGE_QUERIES = 17
+CANDIDATE_PAGE_QUERIES = 19
 
 
 @pytest.mark.parametrize("events", [10, 500])

@@ -152,6 +152,10 @@ def _render_candidate(request: HttpRequest, pk: int, status: int = 200, **forms)
     from werkgevers.views.introductions import candidate_panel  # werkgevers' views build on this module
 
     context.update(candidate_panel(request, candidate, forms.get("introduction_form")))
+    # Match suggestions: the best open ones with their reasons, and the decided ones (two queries).
+    from .matches import candidate_matches  # builds on this module
+
+    context.update(candidate_matches(request, candidate))
     return render(request, "kandidaten/dashboard/candidate.html", context, status=status)
 
 
