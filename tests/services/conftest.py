@@ -6,6 +6,7 @@ without PostgreSQL (the embedded default of `make test`) they are skipped, with 
 
 from __future__ import annotations
 
+import contextlib
 import email
 import os
 import shutil
@@ -95,9 +96,27 @@ class Worker:
         return "running" if self.process.poll() is None else f"exited with {self.process.returncode}"
 
     def kill(self) -> None:
-        """SIGKILL: no warm shutdown, nothing acknowledged or given back to the broker."""
+        """SIGKILL (its pool processes too): no warm shutdown, nothing acknowledged or given back."""
+        if self.process.poll() is not None:
+            return
+        children = self.pool_processes()
         os.kill(self.process.pid, signal.SIGKILL)
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
         self.process.wait(timeout=10)
+
+    def pool_processes(self) -> list[int]:
+        """The pids of the worker's child processes (the prefork pool), from /proc."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
 
 
 def _test_database_url() -> str:
@@ -142,9 +161,18 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def launch_worker(
-    *, folder: Path, mail_dir: Path, name: str, broker_url: str, env: dict[str, str] | None = None
+    *,
+    folder: Path,
+    mail_dir: Path,
+    name: str,
+    broker_url: str,
+    env: dict[str, str] | None = None,
+    pool: str = "solo",
 ) -> Worker:
-    """Start `celery worker` (solo pool: the process a test kills is the one running the task)."""
+    """Start `celery worker`, by default with the solo pool: the worker process runs the tasks itself.
+
+    (With `pool="prefork"` one pool process runs them: `Worker.pool_processes()`.)
+    """
     log_path = folder / f"{name.partition('@')[0]}.log"
     environment = {
         **os.environ,
@@ -160,7 +188,7 @@ def launch_worker(
         "-A",
         "contactpunt",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
         "--concurrency=1",
         "-Q",
         "celery",
@@ -243,19 +271,20 @@ def start_worker(
     """Start workers of this test only, on the broker the test process uses at that moment.
 
     `start_worker(env={...})` gives a ready worker; all of them write to one mail folder and are
-    stopped (or killed) when the test ends, before the database is flushed.
+    killed when the test ends (what they did has been checked), before the database is flushed.
     """
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     started: list[Worker] = []
 
-    def start(*, env: dict[str, str] | None = None) -> Worker:
+    def start(*, env: dict[str, str] | None = None, pool: str = "solo") -> Worker:
         worker = launch_worker(
             folder=tmp_path,
             mail_dir=mail_dir,
             name=f"services-test-{os.getpid()}-{len(started) + 1}@localhost",
             broker_url=celery_app.conf.broker_url,
             env=env,
+            pool=pool,
         )
         started.append(worker)
         attach_log(request, f"Celery worker log ({worker.name})", lambda: f"[{worker.state}]\n{worker.log()}")
@@ -269,7 +298,7 @@ def start_worker(
     finally:
         celery_app.conf.task_always_eager = eager
         for worker in started:
-            _stop(worker.process)
+            worker.kill()
 
 
 def free_port() -> int:
@@ -320,6 +349,13 @@ class RedisServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+    def pending(self) -> dict[str, int]:
+        """Task messages the broker still holds: waiting in the queue, and delivered but not acknowledged."""
+        client = redis.Redis(port=self.port)
+        queues = client.scan_iter(match=f"{celery_app.conf.task_default_queue}*", _type="list")
+        queued = sum(client.llen(key) for key in queues)
+        return {"queued": queued, "unacknowledged": client.hlen("unacked")}
 
 
 @pytest.fixture

@@ -54,4 +54,6 @@ if "SERVICES_VISIBILITY_TIMEOUT" in os.environ:
         "visibility_timeout": float(os.environ["SERVICES_VISIBILITY_TIMEOUT"]),
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
+        # A worker killed while it held the restore lock must not block the others for five minutes.
+        "unacked_mutex_expire": 2,
     }
