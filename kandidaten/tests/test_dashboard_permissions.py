@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.factories import CoordinatorFactory
-from kandidaten.factories import CandidateFactory
+from kandidaten.factories import CandidateFactory, MatchFactory
 from kandidaten.models import Candidate, Status, TimelineEvent
 from kandidaten.urls import urlpatterns
+from werkgevers.factories import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,10 @@ def on_anna(world) -> list:
     return [world.anna.pk]
 
 
+def on_annas_match(world) -> list:
+    return [world.match.pk]
+
+
 CASES: dict[str, Case] = {
     "inbox": Case(calls=(Call("get"),)),
     "phone_intake": Case(calls=(Call("get"), Call("post", phone_intake_typed))),
@@ -105,6 +110,13 @@ CASES: dict[str, Case] = {
         administrators_only=True,
         args=on_anna,
     ),
+    "new_matches": Case(calls=(Call("get"),)),
+    "match_accept": Case(calls=(Call("post", ok=302),), candidate=True, args=on_annas_match),
+    "match_reject": Case(
+        calls=(Call("post", lambda world: {f"reject-{world.match.pk}-reason": "too_far"}, ok=302),),
+        candidate=True,
+        args=on_annas_match,
+    ),
 }
 
 
@@ -128,6 +140,9 @@ def world(region_a, region_b, coordinator_a, coordinator_b, administrator, emplo
         postcode="9711 XZ",
     )
     lost = CandidateFactory(region=None, first_name="Lotte", last_name="Landelijk", postcode="1011 AB")
+    organisation = employer_user.organisation
+    offer = OfferFactory(organisation=organisation, location=organisation.locations.get(), title="Meeloopdag")
+    match = MatchFactory(candidate=anna, offer=offer)
     return SimpleNamespace(
         region_a=region_a,
         region_b=region_b,
@@ -138,6 +153,7 @@ def world(region_a, region_b, coordinator_a, coordinator_b, administrator, emplo
         anna=anna,
         twin=twin,
         lost=lost,
+        match=match,
     )
 
 

@@ -97,7 +97,8 @@ def test_a_place_is_accepted_by_introducing_with_the_reasons_as_a_note(client_a,
     assert "Aanmelden voor deze activiteit" not in section
     assert "leidt op tot mbo niveau 3" in section
     page = response.content.decode()
-    assert "Waarom dit past: 6 km van huis, wil graag een bbl-plek (werken en leren), leidt op tot mbo niveau 3." in page
+    note = "Waarom dit past: 6 km van huis, wil graag een bbl-plek (werken en leren), leidt op tot mbo niveau 3."
+    assert note in page
 
 
 def test_the_best_ten_open_suggestions_best_first(client_a, anna, organisation_a):
