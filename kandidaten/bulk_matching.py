@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from werkgevers.models import Offer, OfferKind
@@ -302,10 +302,12 @@ def select_and_store(columns: dict, candidate_range: tuple[int, int], offers: _O
         by_key = np.argsort(existing_keys)
         sorted_keys = existing_keys[by_key]
         slot = np.minimum(np.searchsorted(sorted_keys, kept_keys), len(sorted_keys) - 1)
-        same = (sorted_keys[slot] == kept_keys) & (existing_prints[by_key][slot] == kept_prints)
+        stored = sorted_keys[slot] == kept_keys
+        same = stored & (existing_prints[by_key][slot] == kept_prints)
     else:
-        same = np.zeros(len(kept_keys), dtype=bool)
+        stored = same = np.zeros(len(kept_keys), dtype=bool)
     changed = np.nonzero(~same)[0].tolist()
+    is_new = (~stored[changed]).tolist()
     stale = existing_ids[existing_open & ~np.isin(existing_keys, kept_keys)].tolist()
 
     chosen = keep[changed]
@@ -316,21 +318,25 @@ def select_and_store(columns: dict, candidate_range: tuple[int, int], offers: _O
     signatures = [Signature(*row) for row in zip(*(values[name] for name in Signature._fields), strict=True)]
     # Many matches share their reasons (the score aside): build each distinct list once, as JSON.
     reasons_json: dict[tuple, str] = {}
-    rows = []
-    for candidate_id, offer_id, signature, index, digest in zip(
-        values["candidate"], values["offer"], signatures, offer_index, prints, strict=True
+    new_rows, updated_rows = [], []
+    for candidate_id, offer_id, signature, index, digest, new in zip(
+        values["candidate"], values["offer"], signatures, offer_index, prints, is_new, strict=True
     ):
         key = (signature[1:], offers.kind_name[index], offers.branch_ids[index])
         text = reasons_json.get(key)
         if text is None:
             reasons = matching.build_reasons(signature, offers.kind_name[index], offers.branch_ids[index], names)
             text = reasons_json[key] = json.dumps(reasons)
-        rows.append((candidate_id, offer_id, signature.score, text, digest))
+        (new_rows if new else updated_rows).append((candidate_id, offer_id, signature.score, text, digest))
     with transaction.atomic():
         for start in range(0, len(stale), 5000):
             Match.objects.filter(pk__in=stale[start : start + 5000]).delete()
-        matching.write_matches(rows, now)
-    return len(rows), len(stale)
+        if connection.vendor == "postgresql":
+            matching.insert_new_with_copy(new_rows, now)
+            matching.write_matches(updated_rows, now)
+        else:
+            matching.write_matches(new_rows + updated_rows, now)
+    return len(new_rows) + len(updated_rows), len(stale)
 
 
 def rematch_all(now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> RunReport:

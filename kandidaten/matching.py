@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Left
 from django.utils import timezone
@@ -666,7 +666,6 @@ def _upsert_with_copy(rows: list[tuple[int, int, int, list | str, int]], now: da
     """
     if not rows:
         return
-    table = Match._meta.db_table
     with connection.cursor() as cursor:
         # Matches are recomputed from scratch if a crash loses the last commits: no need to wait for the disk.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
@@ -675,20 +674,44 @@ def _upsert_with_copy(rows: list[tuple[int, int, int, list | str, int]], now: da
             "(candidate_id bigint, offer_id bigint, score smallint, reasons jsonb, fingerprint bigint) "
             "ON COMMIT DELETE ROWS"
         )
-        with cursor.cursor.copy(
-            "COPY match_incoming (candidate_id, offer_id, score, reasons, fingerprint) FROM STDIN"
-        ) as copy:
-            for candidate_id, offer_id, score, reasons, digest in rows:
-                text = reasons if isinstance(reasons, str) else json.dumps(reasons)
-                copy.write_row((candidate_id, offer_id, score, text, digest))
+        # Emptied here too: several writes may share one transaction (a run in chunks, a test).
+        cursor.execute("DELETE FROM match_incoming")
+        _copy(cursor, "match_incoming (candidate_id, offer_id, score, reasons, fingerprint)", rows, extra=())
         cursor.execute(
-            f"INSERT INTO {table} (candidate_id, offer_id, score, reasons, fingerprint, status, "  # noqa: S608
+            f"INSERT INTO {Match._meta.db_table} (candidate_id, offer_id, score, reasons, fingerprint, status, "  # noqa: S608
             "reject_reason, reject_note, created_at, computed_at) "
             "SELECT candidate_id, offer_id, score, reasons, fingerprint, %s, '', '', %s, %s FROM match_incoming "
             "ON CONFLICT (candidate_id, offer_id) DO UPDATE SET score = EXCLUDED.score, "
             "reasons = EXCLUDED.reasons, fingerprint = EXCLUDED.fingerprint, computed_at = EXCLUDED.computed_at",
             [Match.Status.NEW, now, now],
         )
+
+
+def insert_new_with_copy(rows: list[tuple[int, int, int, list | str, int]], now: datetime) -> None:
+    """PostgreSQL: COPY rows straight into the match table — for pairs that were not stored yet.
+
+    Several times faster than an upsert; if another process stored one of the pairs meanwhile the
+    statement fails and the caller falls back to the upsert (a savepoint keeps the rest).
+    """
+    if not rows:
+        return
+    columns = (
+        f"{Match._meta.db_table} (candidate_id, offer_id, score, reasons, fingerprint, status, "
+        "reject_reason, reject_note, created_at, computed_at)"
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            _copy(cursor, columns, rows, extra=(Match.Status.NEW, "", "", now, now))
+    except IntegrityError:
+        _upsert_with_copy(rows, now)
+
+
+def _copy(cursor, target: str, rows, extra: tuple) -> None:
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for candidate_id, offer_id, score, reasons, digest in rows:
+            text = reasons if isinstance(reasons, str) else json.dumps(reasons)
+            copy.write_row((candidate_id, offer_id, score, text, digest, *extra))
 
 
 @dataclass
