@@ -172,10 +172,11 @@ def test_the_menu_has_new_matches_for_coordinators(client_a, employer_a_client, 
 #  4. the coordinator's regions (the region filter: left out for one region)
 #  5. the colleagues of those regions (the coordinator filter)
 #  6. the number of open suggestions (the paginator)
-#  7. one page of suggestions with candidate, region, coordinator, offer, organisation and location, and
+#  7. the ids of one page of suggestions (matches and offers only: the open-offer rule and the order)
+#  8. those suggestions with candidate, region, coordinator, offer, organisation and location, and
 #     whether the user may open the offer (a subquery)
-#  8. RELEASE SAVEPOINT
-NEW_MATCHES_QUERIES = 8
+#  9. RELEASE SAVEPOINT
+NEW_MATCHES_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [10, 500])
