@@ -328,3 +328,25 @@ def test_get_is_not_allowed(client_a, anna, open_day):
     assert client_a.get(reverse("kandidaten:match_accept", args=[match.pk])).status_code == 405
     match.refresh_from_db()
     assert match.status == Match.Status.NEW
+
+
+def test_an_activity_for_coordinators_only_can_be_signed_up_for(
+    client_a, anna, open_day, mailoutbox, django_capture_on_commit_callbacks
+):
+    Offer.objects.filter(pk=open_day.pk).update(visibility=Offer.Visibility.COORDINATORS)
+    match = MatchFactory(candidate=anna, offer=open_day)
+
+    accept(client_a, match, django_capture_on_commit_callbacks)
+
+    assert Registration.objects.get(candidate=anna).status == Registration.Status.CONFIRMED
+    assert len(mailoutbox) == 1
+
+
+def test_a_coordinator_signs_up_for_dated_activities_only(coordinator_a, anna, place):
+    from werkgevers import registrations
+
+    with pytest.raises(registrations.SignupRefused):
+        registrations.registration_by_coordinator(
+            offer=place, candidate=anna, actor=coordinator_a, site_url="http://testserver"
+        )
+    assert not Registration.objects.exists()
