@@ -189,7 +189,7 @@ def new_matches_section(user: User, regions: list[Region], since: datetime, now:
         )
         for match in (matches[:DIGEST_LINES] if total else [])
     ]
-    return DigestSection("new_matches", str(_("New matches")), total, lines, reverse("kandidaten:inbox"))
+    return DigestSection("new_matches", str(_("New matches")), total, lines, reverse("kandidaten:new_matches"))
 
 
 # The digest's sections, in order; each returns None or a section (left out when its total is 0).

@@ -290,13 +290,17 @@ def describe(reason: Sequence, today: date | None = None) -> str:
     if code == "same_region":
         return _("distance unknown, in the same region (%(region)s)") % {"region": value}
     if code == "kind":
-        return _("wants a %(kind)s") % {"kind": OfferKind(value).label.lower()} if value in OfferKind.values else ""
+        return (
+            _("wants a %(kind)s") % {"kind": _lower_first(str(OfferKind(value).label))}
+            if value in OfferKind.values
+            else ""
+        )
     if code == "branch":
         return _("interested in %(branch)s") % {"branch": value}
     if code == "function":
         return _("interested in %(function)s") % {"function": value}
     if code == "level":
-        return _("level %(level)s is enough") % {"level": _level(value)}
+        return _("%(level)s is enough") % {"level": _level(value)}
     if code == "trains":
         return _("trains towards %(level)s") % {"level": _level(value)}
     if code == "target_group":
@@ -313,6 +317,11 @@ def describe(reason: Sequence, today: date | None = None) -> str:
     if code == "feedback_poor":
         return _("similar matches were often rejected")
     return ""
+
+
+def _lower_first(label: str) -> str:
+    """ "Meeloopdag" → "meeloopdag" in a sentence, but "BBL-plek" stays as it is."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _level(value: int | None) -> str:

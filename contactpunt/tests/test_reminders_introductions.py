@@ -34,7 +34,7 @@ def contact(organisation_a):
 
 @pytest.fixture
 def introduction(region_a, organisation_a, coordinator_a, contact):
-    anna = CandidateFactory(region=region_a, first_name="Anna", last_name="Zwaagstra", status=Status.REFERRED)
+    anna = CandidateFactory(region=region_a, first_name="Ydwine", last_name="Zwaagstra", status=Status.REFERRED)
     offer = PlaceOfferFactory(
         organisation=organisation_a, location=organisation_a.locations.get(), contact_person=contact, title="BBL VIG"
     )
@@ -66,7 +66,7 @@ def test_the_employer_is_reminded_after_five_working_days(introduction, employer
     assert f"http://127.0.0.1:8000/werkgever/voorstellen/{introduction.pk}/" in mail.body_text
     # An e-mail to an employer never carries the candidate's personal data.
     for mail in reminder:
-        assert "Anna" not in mail.body_text + mail.body_html and "Zwaagstra" not in mail.body_text + mail.body_html
+        assert "Ydwine" not in mail.body_text + mail.body_html and "Zwaagstra" not in mail.body_text + mail.body_html
     [row] = Notification.objects.all()
     assert row.user == employer_a
     assert row.title == 'Een voorstel voor "BBL VIG" van 4 maart wacht op je antwoord'
@@ -119,12 +119,12 @@ def test_after_ten_working_days_the_coordinator_takes_over(introduction, employe
     assert reminders.send_introduction_reminders(at(2026, 3, 19)) == 1
 
     [row] = Notification.objects.filter(user=coordinator_a)
-    assert row.title == 'Geen antwoord van Zorggroep Noord na 10 werkdagen: Anna ("BBL VIG")'
+    assert row.title == 'Geen antwoord van Zorggroep Noord na 10 werkdagen: Ydwine ("BBL VIG")'
     assert row.url == f"/dashboard/kandidaten/{introduction.candidate_id}/"
     [mail] = mails("Geen antwoord")
     assert mail.to == coordinator_a.email
-    assert mail.subject == "Geen antwoord van Zorggroep Noord over Anna"
-    assert "Zorg dat Anna niet zonder antwoord blijft" in mail.body_text
+    assert mail.subject == "Geen antwoord van Zorggroep Noord over Ydwine"
+    assert "Zorg dat Ydwine niet zonder antwoord blijft" in mail.body_text
     assert not Notification.objects.filter(user=coordinator_b).exists()
     assert Notification.objects.filter(user=employer_a).count() == 1  # no second reminder to the employer
 

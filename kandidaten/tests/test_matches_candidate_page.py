@@ -97,7 +97,7 @@ def test_a_place_is_accepted_by_introducing_with_the_reasons_as_a_note(client_a,
     assert "Aanmelden voor deze activiteit" not in section
     assert "leidt op tot mbo niveau 3" in section
     page = response.content.decode()
-    note = "Waarom dit past: 6 km van huis, wil graag een bbl-plek (werken en leren), leidt op tot mbo niveau 3."
+    note = "Waarom dit past: 6 km van huis, wil graag een BBL-plek (werken en leren), leidt op tot mbo niveau 3."
     assert note in page
 
 
