@@ -10,6 +10,7 @@ from contactpunt.factories import (
     RegionFactory,
     RegionPostcodeRangeFactory,
 )
+from kandidaten.matching import forget_reference_data
 from werkgevers.factories import EmployerFactory, LocationFactory, OrganisationFactory
 
 
@@ -17,9 +18,11 @@ from werkgevers.factories import EmployerFactory, LocationFactory, OrganisationF
 def _isolated(settings, tmp_path):
     """Every test starts with an empty cache (rate limits) and its own media folder."""
     cache.clear()
+    forget_reference_data()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()
+    forget_reference_data()
 
 
 @pytest.fixture

@@ -208,6 +208,9 @@ def import_geodata(directory: Path) -> ImportResult:
             update_fields=["latitude", "longitude", "place_names", "municipality"],
         )
         after = LabourMarketRegion.objects.count() + Municipality.objects.count() + PostcodeArea.objects.count()
+    from kandidaten.matching import forget_reference_data  # matching keeps the centroids in memory
+
+    forget_reference_data()
     return ImportResult(
         labour_market_regions=len(labour_market_regions),
         municipalities=len(municipalities),

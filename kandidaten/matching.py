@@ -22,12 +22,12 @@ import logging
 import math
 import time as clock
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
@@ -112,6 +112,10 @@ class Names:
 
     @classmethod
     def load(cls) -> Names:
+        return _cached("names", cls._load)
+
+    @classmethod
+    def _load(cls) -> Names:
         return cls(
             branches=dict(Branch.objects.values_list("id", "name")),
             functions=dict(Function.objects.values_list("id", "name")),
@@ -331,8 +335,29 @@ def _level(value: int | None) -> str:
 # Loading profiles from the database.
 
 
+# Reference data kept per process for a while: it changes only when an administrator imports or edits it.
+REFERENCE_CACHE_SECONDS = 300
+_reference_cache: dict[str, tuple[float, Any]] = {}
+
+
+def _cached(name: str, load: Callable[[], Any]) -> Any:
+    loaded_at, value = _reference_cache.get(name, (0.0, None))
+    if value is None or clock.monotonic() - loaded_at > REFERENCE_CACHE_SECONDS:
+        value = load()
+        _reference_cache[name] = (clock.monotonic(), value)
+    return value
+
+
+def forget_reference_data() -> None:
+    """Load PC4 centroids and names afresh next time (after an import; between tests)."""
+    _reference_cache.clear()
+
+
 def _pc4_points() -> dict[str, tuple[float, float]]:
-    return {pc4: (lat, lon) for pc4, lat, lon in PostcodeArea.objects.values_list("pc4", "latitude", "longitude")}
+    return _cached(
+        "points",
+        lambda: {pc4: (lat, lon) for pc4, lat, lon in PostcodeArea.objects.values_list("pc4", "latitude", "longitude")},
+    )
 
 
 def open_offers_q(now: datetime, prefix: str = "") -> Q:
@@ -398,17 +423,19 @@ def _related(through, owner: str, target: str, owners) -> dict[int, frozenset[in
     of ids in the SQL).
     """
     linked: dict[int, set[int]] = defaultdict(set)
-    if not isinstance(owners, list):
-        owners = owners.values("pk")
-    rows = through.objects.filter(**{f"{owner}__in": owners}).values_list(owner, target)
-    for owner_id, target_id in rows.iterator(chunk_size=20000):
+    many = not isinstance(owners, list)
+    rows = through.objects.filter(**{f"{owner}__in": owners.values("pk") if many else owners})
+    rows = rows.values_list(owner, target)
+    for owner_id, target_id in rows.iterator(chunk_size=20000) if many else rows:
         linked[owner_id].add(target_id)
     return {key: frozenset(value) for key, value in linked.items()}
 
 
-def load_offers(queryset, now: datetime, points: dict[str, tuple[float, float]]) -> list[OfferProfile]:
-    """Profiles of the offers in `queryset`, with coordinators' earlier feedback."""
-    rows = list(queryset.values(*OFFER_FIELDS))
+def load_offers(
+    queryset, now: datetime, points: dict[str, tuple[float, float]], keep: Callable[[dict], bool] | None = None
+) -> list[OfferProfile]:
+    """Profiles of the offers in `queryset` (those `keep` accepts), with coordinators' earlier feedback."""
+    rows = [row for row in queryset.values(*OFFER_FIELDS) if keep is None or keep(row)]
     ids = [row["id"] for row in rows]
     functions = _related(Offer.functions.through, "offer_id", "function_id", ids)
     groups = _related(Offer.target_groups.through, "offer_id", "targetgroup_id", ids)
@@ -478,7 +505,8 @@ def _feedback(rows: list[dict]) -> dict[int, float]:
     return result
 
 
-def load_candidates(queryset, points: dict[str, tuple[float, float]]) -> list[CandidateProfile]:
+def load_candidates(queryset, points: dict[str, tuple[float, float]], *, few: bool = False) -> list[CandidateProfile]:
+    """Profiles of the candidates in `queryset` (`few`: a handful, looked up by id)."""
     rows = list(
         queryset.values(
             "id",
@@ -492,11 +520,12 @@ def load_candidates(queryset, points: dict[str, tuple[float, float]]) -> list[Ca
             "hours_per_week",
         )
     )
+    owners = [row["id"] for row in rows] if few else queryset
     step_slugs = dict(NextStep.objects.values_list("id", "slug"))
-    steps = _related(Candidate.next_steps.through, "candidate_id", "nextstep_id", queryset)
-    groups = _related(Candidate.target_groups.through, "candidate_id", "targetgroup_id", queryset)
-    branches = _related(Candidate.branches.through, "candidate_id", "branch_id", queryset)
-    functions = _related(Candidate.functions.through, "candidate_id", "function_id", queryset)
+    steps = _related(Candidate.next_steps.through, "candidate_id", "nextstep_id", owners)
+    groups = _related(Candidate.target_groups.through, "candidate_id", "targetgroup_id", owners)
+    branches = _related(Candidate.branches.through, "candidate_id", "branch_id", owners)
+    functions = _related(Candidate.functions.through, "candidate_id", "function_id", owners)
     empty: frozenset = frozenset()
     profiles = []
     for row in rows:
@@ -786,21 +815,27 @@ def match_candidate(candidate_id: int, *, now: datetime | None = None) -> RunRep
     started = clock.perf_counter()
     now = now or timezone.now()
     points = _pc4_points()
-    profiles = load_candidates(matchable_candidates().filter(pk=candidate_id), points)
+    profiles = load_candidates(matchable_candidates().filter(pk=candidate_id), points, few=True)
     if not profiles:
         deleted = Match.objects.filter(candidate_id=candidate_id, status=Match.Status.NEW).delete()[0]
         return RunReport(deleted=deleted, seconds=clock.perf_counter() - started)
     candidate = profiles[0]
+    # The database narrows to open offers of a wanted kind in the two-digit postcode areas within reach
+    # (a short condition); the PC4 areas within reach narrow further before anything else is loaded.
+    near = set(_near_pc4s(candidate.point, candidate.max_km, points)) if candidate.point is not None else set()
     nearby = Q(location__region_id=candidate.region_id) if candidate.region_id else Q(pk__in=[])
-    if candidate.point is not None:
-        pc4s = _near_pc4s(candidate.point, candidate.max_km, points)
-        nearby |= Q(location_pc4__in=pc4s)
+    if near:
+        nearby |= Q(location_area__in={pc4[:2] for pc4 in near})
     offers = (
         Offer.objects.filter(open_offers_q(now), kind__in=candidate.kinds)
-        .annotate(location_pc4=Left("location__postcode", 4))
+        .annotate(location_area=Left("location__postcode", 2))
         .filter(nearby)
     )
-    index = OfferIndex(load_offers(offers, now, points))
+
+    def within_reach(row: dict) -> bool:
+        return row["location__region_id"] == candidate.region_id or row["location__postcode"][:4] in near
+
+    index = OfferIndex(load_offers(offers, now, points, keep=within_reach))
     fits = fits_for(candidate, index, Names.load(), timezone.localdate(now))
     written, deleted = store({candidate.id: fits}, now)
     return RunReport(
