@@ -1,7 +1,7 @@
 """The candidate page shows the best open match suggestions with every reason, and the decided ones."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -42,7 +42,8 @@ def open_day(organisation_a):
         kind="open_huis",
         title="Open huis De Linde",
         location=organisation_a.locations.get(),
-        starts_at=timezone.now() + timedelta(days=9, hours=2),
+        # Noon, nine days ahead: "start over 9 dagen" whatever the time the test runs.
+        starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=9), time(12, 0))),
     )
 
 
