@@ -182,7 +182,7 @@ def test_an_administrator_also_sees_the_national_queue_and_management(administra
 
     assert links["Inbox"] == "/dashboard/"
     assert links["Landelijke wachtrij"] == "/dashboard/landelijk/"
-    assert links["Beheer"] == "/admin/"
+    assert links["Referentiegegevens en gebruikers"] == "/admin/"
 
 
 def test_an_employer_sees_no_candidate_menu(employer_client):
