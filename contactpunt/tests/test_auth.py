@@ -205,7 +205,9 @@ def test_an_anonymous_visitor_sees_sign_up_and_log_in(client):
 
 
 def test_the_menu_marks_the_current_page_only(client_a, coordinator_a):
-    content = client_a.get("/dashboard/dubbelen/").content.decode()
+    content = client_a.get("/dashboard/aanbod/").content.decode()
 
     current = re.findall(r'<a class="nav-link active" aria-current="page" href="([^"]+)"', content)
-    assert current == ["/dashboard/dubbelen/"]
+    assert current == ["/dashboard/aanbod/"]
+    in_a_dropdown = client_a.get("/dashboard/dubbelen/").content.decode()
+    assert re.findall(r'href="([^"]+)" aria-current="page"', in_a_dropdown) == ["/dashboard/dubbelen/"]
