@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kandidaten.urls")),
     path("", include("werkgevers.urls")),
+    path("", include("campagne.urls")),
 ]
 
 if settings.DEBUG:

@@ -251,6 +251,8 @@ class Candidate(models.Model):
     )
     support_needs = models.TextField(_("support needs"), max_length=1000, blank=True)
     source = models.CharField(_("how they heard of us"), max_length=30, choices=Source)
+    # Which poster or story brought them (the `bron` of the link or QR code), e.g. "poster-x7k2".
+    source_tag = models.SlugField(_("campaign tag"), max_length=40, blank=True, db_index=True)
     message = models.TextField(_("message"), max_length=2000, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)

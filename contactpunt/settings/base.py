@@ -201,6 +201,42 @@ RATELIMIT_FAIL_OPEN = True
 # A candidate must hear from a coordinator within this many working days.
 FIRST_CONTACT_WORKING_DAYS = 2
 
+# Campaign (campagne): story photos and posters.
+CAMPAIGN_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+CAMPAIGN_PHOTO_MAX_PIXELS = 40_000_000  # a 25-megapixel camera photo passes; bombs do not
+# The poster's fonts come from the npm package @expo-google-fonts/source-sans-3 (SIL OFL).
+CAMPAIGN_FONT_DIR = BASE_DIR / "node_modules/@expo-google-fonts/source-sans-3"
+# Poster colour schemes: background, accent, text on background, text on accent (hex). The first is
+# the default; operators may replace the set with CAMPAIGN_POSTER_SCHEMES (JSON) in the environment.
+CAMPAIGN_POSTER_SCHEMES = env.json(
+    "CAMPAIGN_POSTER_SCHEMES",
+    default={
+        "portaal": {
+            "label": "Portaal (petrol en koraal)",
+            "background": "#0b5c63",
+            "accent": "#f0725c",
+            "text": "#ffffff",
+            "accent_text": "#1b1b1b",
+        },
+        "zon": {
+            "label": "Zon (geel en donkerblauw)",
+            "background": "#ffd35c",
+            "accent": "#1d3461",
+            "text": "#1b1b1b",
+            "accent_text": "#ffffff",
+        },
+        "nacht": {
+            "label": "Nacht (donkerblauw en mint)",
+            "background": "#1d3461",
+            "accent": "#7ee0c3",
+            "text": "#ffffff",
+            "accent_text": "#1b1b1b",
+        },
+    },
+)
+# The hashtag of the national campaign, in share links and on posters.
+CAMPAIGN_HASHTAG = "ikzorg"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -214,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
     "rematch-all-nightly": {"task": "kandidaten.tasks.rematch_all", "schedule": crontab(hour=2, minute=30)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
+    "campaign-sweep-image-work": {"task": "campagne.tasks.sweep_image_work", "schedule": 5 * 60.0},
     # Notifications (contactpunt.reminders), Europe/Amsterdam times (CELERY_TIMEZONE).
     "notifications-introduction-reminders": {
         "task": "contactpunt.tasks.send_introduction_reminders",

@@ -1,0 +1,3 @@
+"""Campaign views: gallery ."""
+
+urlpatterns: list = []

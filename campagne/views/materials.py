@@ -1,0 +1,3 @@
+"""Campaign views: materials ."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Campaign views: posters ."""
+
+urlpatterns: list = []

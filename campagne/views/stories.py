@@ -1,0 +1,3 @@
+"""Campaign views: stories ."""
+
+urlpatterns: list = []
