@@ -361,7 +361,10 @@ def rematch_all(now: datetime | None = None, chunk_size: int = CHUNK_SIZE) -> Ru
         chunk = (ids[start], ids[min(start + chunk_size, len(ids)) - 1])
         queryset = Candidate.objects.filter(status__in=MATCHED_STATUSES, pk__range=chunk)
         candidates = matching.load_candidates(queryset, points)
-        written, deleted = select_and_store(compute(candidates, offers, bits), chunk, offers, names, now)
+        computing = clock.perf_counter()
+        fits = compute(candidates, offers, bits)
+        report.compute_seconds += clock.perf_counter() - computing
+        written, deleted = select_and_store(fits, chunk, offers, names, now)
         report.candidates += len(candidates)
         report.written += written
         report.deleted += deleted
