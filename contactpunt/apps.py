@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ContactpuntConfig(AppConfig):
     name = "contactpunt"
     verbose_name = _("Contact point")
+
+    def ready(self) -> None:
+        from . import lookups
+
+        lookups.register()
