@@ -26,8 +26,8 @@ from contactpunt.models import Branch, Function, NextStep, Region, TargetGroup, 
 from werkgevers.models import OfferKind
 
 from .filters import ME, NO_REGION, UNASSIGNED, colleagues_of
-from .models import Candidate, ConsentPurpose, ContactMoment, Match, Status, StopReason
-from .services import ALLOWED_TRANSITIONS
+from .models import Candidate, ConsentPurpose, ContactMoment, Match, Source, Status, StopReason
+from .services import ALLOWED_TRANSITIONS, clean_source_tag, is_campaign_tag
 
 _MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&#|javascript:", re.IGNORECASE)
 # Besides letters of any alphabet: spaces, dots, apostrophes and hyphens (Jan-Willem, d'Ancona,
@@ -233,14 +233,60 @@ class ConsentFormMixin(forms.Form):
         }
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+def _reference_pk(model, slug: object) -> int | None:
+    """The active reference item with this slug (from a link), or None; no query for what is no slug."""
+    if not isinstance(slug, str) or not slug or len(slug) > 50 or not _SLUG.fullmatch(slug):
+        return None
+    return model.objects.filter(active=True, slug=slug).values_list("pk", flat=True).first()
+
+
+def intake_initial(query) -> dict:
+    """What a link to /aanmelden/ fills in: `branche` and `functie` (slugs) tick the branch and function
+    of interest, `bron` is the campaign tag (a poster's or story's tag also chooses the source "Ik Zorg
+    campaign"). Anything unknown or malformed is left out without a word to the visitor."""
+    initial: dict = {}
+    if (branch := _reference_pk(Branch, query.get("branche"))) is not None:
+        initial["branches"] = [branch]
+    if (function := _reference_pk(Function, query.get("functie"))) is not None:
+        initial["functions"] = [function]
+    if tag := clean_source_tag(query.get("bron")):
+        initial["source_tag"] = tag
+        if is_campaign_tag(tag):
+            initial["source"] = Source.CAMPAIGN
+    return initial
+
+
 class IntakeForm(ConsentFormMixin, CandidateDetailsForm):
-    """The public sign-up form at /aanmelden/, with a honeypot for bots."""
+    """The public sign-up form at /aanmelden/, with a honeypot for bots.
+
+    A hidden field carries the campaign tag from the link the visitor came by (`intake_initial`).
+    """
 
     website = forms.CharField(
         required=False,
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    source_tag = forms.CharField(required=False, widget=forms.HiddenInput, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Came by a poster or a story and did not say how they heard of us: the campaign it is.
+        if self.is_bound and is_campaign_tag(clean_source_tag(self.data.get("source_tag"))):
+            self.fields["source"].required = False
+
+    def clean_source_tag(self) -> str:
+        """A malformed tag is dropped silently: it is ours to carry, not the visitor's to correct."""
+        return clean_source_tag(self.cleaned_data.get("source_tag", ""))
+
+    def clean_source(self) -> str:
+        source = self.cleaned_data.get("source")
+        if not source and is_campaign_tag(clean_source_tag(self.data.get("source_tag"))):
+            return Source.CAMPAIGN
+        return source
 
     sections = [
         *CandidateDetailsForm.sections,

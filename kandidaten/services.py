@@ -5,6 +5,7 @@ Every function here records what happened in the candidate's timeline, with who 
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,22 @@ from .models import (
 )
 
 MANY_TO_MANY_FIELDS = ("branches", "functions", "next_steps", "target_groups")
+# The campaign tag of a sign-up (Candidate.source_tag): which poster or story brought the person.
+SOURCE_TAG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SOURCE_TAG_MAX_LENGTH = 40
+CAMPAIGN_TAG_PREFIXES = ("poster-", "verhaal-")
+
+
+def clean_source_tag(value: object) -> str:
+    """The tag when it is one (lower-case letters, digits and hyphens, at most 40); otherwise ""."""
+    if not isinstance(value, str) or len(value) > SOURCE_TAG_MAX_LENGTH:
+        return ""
+    return value if SOURCE_TAG_PATTERN.fullmatch(value) else ""
+
+
+def is_campaign_tag(tag: str) -> bool:
+    """A tag of a campaign poster or story: the person came through the Ik Zorg campaign."""
+    return tag.startswith(CAMPAIGN_TAG_PREFIXES)
 
 
 class SignupChannel:
@@ -143,14 +160,17 @@ def candidate_register(
     actor: User | None = None,
     new_only: dict[str, Any] | None = None,
     confirm: bool = True,
+    source_tag: str = "",
 ) -> Registration:
     """Sign a person up, or update them if they signed up before (same e-mail or phone).
 
     Routes by postcode; a sign-up that matches nobody's region lands in the national queue.
     The confirmation e-mail goes out after commit, unless `confirm` is False (the caller sends its
     own). `new_only`: values a new candidate gets for what this sign-up does not ask; a known
-    candidate keeps theirs.
+    candidate keeps theirs. `source_tag`: the poster or story the person came from (ignored when it is
+    not a valid tag); a known candidate keeps the tag they had, or gets this one if they had none.
     """
+    source_tag = clean_source_tag(source_tag)
     fields = {key: value for key, value in details.items() if key not in MANY_TO_MANY_FIELDS}
     relations = {key: details[key] for key in MANY_TO_MANY_FIELDS if key in details}
     fields["email_key"] = email_key(fields["email"])
@@ -164,14 +184,22 @@ def candidate_register(
     reopened = False
     if created:
         candidate = Candidate(
-            **{**(new_only or {}), **fields}, region=route_postcode(fields["postcode"]), signed_up_at=now
+            **{**(new_only or {}), **fields},
+            region=route_postcode(fields["postcode"]),
+            signed_up_at=now,
+            source_tag=source_tag,
         )
         candidate.save()
         changed: list[str] = []
     else:
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         reopened = candidate.status == Status.STOPPED
+        tagged = bool(source_tag) and not candidate.source_tag
+        if tagged:
+            candidate.source_tag = source_tag  # saved with the rest in _apply_resignup
         changed = _apply_resignup(candidate, fields, actor=actor, now=now)
+        if tagged:
+            changed.append("source_tag")
 
     for name, values in relations.items():
         values = list(values)

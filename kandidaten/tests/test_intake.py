@@ -70,7 +70,7 @@ def test_every_field_has_a_label(client):
 
     form = IntakeForm()
     for name, field in form.fields.items():
-        if name == "website":
+        if name == "website" or field.widget.is_hidden:
             continue
         if getattr(field.widget, "allow_multiple_selected", False) or name == "max_travel_km":
             assert f'for="id_{name}_0"' in html, name

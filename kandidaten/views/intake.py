@@ -22,7 +22,7 @@ from contactpunt.phones import normalize_phone
 from contactpunt.postcodes import normalize_postcode
 from contactpunt.views import rate_limited
 
-from ..forms import IntakeForm, PhoneIntakeForm
+from ..forms import IntakeForm, PhoneIntakeForm, intake_initial
 from ..models import Candidate
 from ..services import SignupChannel, candidate_register, email_key, likely_duplicates
 
@@ -52,7 +52,10 @@ def intake(request: HttpRequest) -> HttpResponse:
             return render(request, "kandidaten/intake/refused.html", status=429)
         if form.is_valid():
             registration = candidate_register(
-                details=form.details(), consents=form.consents(), channel=SignupChannel.INTAKE
+                details=form.details(),
+                consents=form.consents(),
+                channel=SignupChannel.INTAKE,
+                source_tag=form.cleaned_data.get("source_tag", ""),
             )
             region = registration.candidate.region
             request.session[DONE_SESSION_KEY] = {
@@ -61,7 +64,8 @@ def intake(request: HttpRequest) -> HttpResponse:
             }
             return redirect("kandidaten:intake_done")
     else:
-        form = IntakeForm()
+        # A link from a story or a poster: its branch and function ticked, its campaign tag carried along.
+        form = IntakeForm(initial=intake_initial(request.GET))
     return render(request, "kandidaten/intake/form.html", {"form": form})
 
 
