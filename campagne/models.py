@@ -245,6 +245,9 @@ class Poster(models.Model):
     facebook = models.FileField(upload_to=poster_output_path, max_length=200, blank=True)
     square = models.FileField(upload_to=poster_output_path, max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker claimed the rendering (status WORKING); a claim older than the task's hard time
+    # limit belongs to a worker that died, and may be taken over.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = PosterQuerySet.as_manager()
