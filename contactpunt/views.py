@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campagne.photos import TILE_SIZE
+from campagne.search import recent_stories
+
 from . import notifications
 from .forms import NotificationPreferencesForm
 from .health import broker_status, database_status
@@ -18,7 +21,8 @@ from .models import Notification
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "contactpunt/home.html")
+    """The front door: what the contact point does, the sign-up, and three recent stories (one query)."""
+    return render(request, "contactpunt/home.html", {"stories": recent_stories(3), "tile_size": TILE_SIZE})
 
 
 def landing(request: HttpRequest) -> HttpResponse:
