@@ -491,16 +491,6 @@ def _feedback(rows: list[dict]) -> dict[int, float]:
     decisions move the score a little, many decisions more.
     """
     decided = Match.objects.filter(status__in=[Match.Status.ACCEPTED, Match.Status.REJECTED])
-    offer_ids = [row["id"] for row in rows]
-    per_offer = {
-        row["offer_id"]: row
-        for row in decided.filter(offer_id__any_of=offer_ids)
-        .values("offer_id")
-        .annotate(
-            accepted=Count("id", filter=Q(status=Match.Status.ACCEPTED)),
-            rejected=Count("id", filter=Q(status=Match.Status.REJECTED)),
-        )
-    }
     per_kind_branch = {
         (row["offer__kind"], row["offer__branch_id"]): row
         for row in decided.values("offer__kind", "offer__branch_id").annotate(
@@ -509,7 +499,16 @@ def _feedback(rows: list[dict]) -> dict[int, float]:
         )
     }
     if not per_kind_branch:
-        return {}
+        return {}  # nothing decided anywhere yet, so nothing per offer either
+    per_offer = {
+        row["offer_id"]: row
+        for row in decided.filter(offer_id__any_of=[row["id"] for row in rows])
+        .values("offer_id")
+        .annotate(
+            accepted=Count("id", filter=Q(status=Match.Status.ACCEPTED)),
+            rejected=Count("id", filter=Q(status=Match.Status.REJECTED)),
+        )
+    }
 
     def ratio(row) -> float:
         return (row["accepted"] - row["rejected"]) / (row["accepted"] + row["rejected"] + 4) if row else 0.0
@@ -538,7 +537,7 @@ def load_candidates(queryset, points: dict[str, tuple[float, float]], *, few: bo
             "hours_per_week",
         )
     )
-    step_slugs = dict(NextStep.objects.values_list("id", "slug"))
+    step_slugs = _cached("step_slugs", lambda: dict(NextStep.objects.values_list("id", "slug")))
     links = (
         (Candidate.next_steps.through, "candidate_id", "nextstep_id"),
         (Candidate.target_groups.through, "candidate_id", "targetgroup_id"),
@@ -851,6 +850,21 @@ def rematch_all(now: datetime | None = None) -> RunReport:
 
 
 def _near_pc4s(point: tuple[float, float], km: float, points: dict[str, tuple[float, float]]) -> list[str]:
+    """The PC4 areas within `km` of `point`; remembered with the reference data (sign-ups repeat places)."""
+    near = _cached("near_pc4s", dict)
+    key = (point, km)
+    if key not in near:
+        if len(near) > NEAR_PC4S_REMEMBERED:
+            near.clear()
+        near[key] = _scan_near_pc4s(point, km, points)
+    return near[key]
+
+
+# PC4 × distance combinations kept per process (about 4,000 areas × six distances at most).
+NEAR_PC4S_REMEMBERED = 30_000
+
+
+def _scan_near_pc4s(point: tuple[float, float], km: float, points: dict[str, tuple[float, float]]) -> list[str]:
     reach_lat, reach_lon = reach_degrees(point[0], km)
     return [
         pc4
