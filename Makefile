@@ -21,7 +21,7 @@ help:
 	@echo "make run-services   the same on PostgreSQL + Redis, with a Celery worker and beat"
 	@echo "make test           the whole test suite on the embedded default (SQLite, eager tasks)"
 	@echo "make test-services  the whole suite on PostgreSQL + Redis, with a real Celery worker"
-	@echo "make bench          the matching benchmark on PostgreSQL (BENCH_ARGS=--sizes 1000x100 for a quick one)"
+	@echo "make bench          the matching and gallery benchmarks on PostgreSQL (BENCH=gallery for one; BENCH_ARGS=--sizes 1000x100)"
 	@echo "make lint           ruff check, ruff format --check, makemigrations --check"
 	@echo "make format         ruff check --fix and ruff format"
 	@echo "make messages       compile the translation catalogues (.po -> .mo)"
@@ -67,12 +67,23 @@ run-services: setup
 test: setup
 	$(EMBEDDED) $(BIN)/pytest
 
-# Matching benchmark on PostgreSQL with generated data (1k×100, 10k×1k, 100k×10k); prints a table.
+# Benchmarks on PostgreSQL with generated data, each printing a table: matching (1k×100, 10k×1k,
+# 100k×10k; BENCH_ARGS) and then the story gallery (600 and 20,000 stories; BENCH_GALLERY_ARGS), each in
+# a database of its own. BENCH=gallery (or BENCH=matching) runs one.
+BENCH ?= matching gallery
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench
+BENCH_GALLERY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench_gallery
 bench: setup
-	@export DATABASE_URL='$(BENCH_DATABASE_URL)' REDIS_URL=; \
-	$(BIN)/python -c "$$CREATE_DATABASE" && \
-	$(BIN)/python bench/matching.py $(BENCH_ARGS)
+	@set -e; for name in $(BENCH); do \
+	  case $$name in \
+	    matching) url='$(BENCH_DATABASE_URL)'; arguments='$(BENCH_ARGS)';; \
+	    gallery) url='$(BENCH_GALLERY_DATABASE_URL)'; arguments='$(BENCH_GALLERY_ARGS)';; \
+	    *) echo "Unknown benchmark '$$name': choose from matching, gallery." >&2; exit 2;; \
+	  esac; \
+	  export DATABASE_URL="$$url" REDIS_URL=; \
+	  $(BIN)/python -c "$$CREATE_DATABASE"; \
+	  $(BIN)/python bench/$$name.py $$arguments; \
+	done
 
 test-services: setup
 	$(SERVICES) $(BIN)/pytest -p no:cacheprovider

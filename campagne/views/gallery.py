@@ -31,6 +31,8 @@ PAGE_SIZE = 24
 # "Meer laden" a thousand times is more than anyone does; beyond it the page number is not believed.
 MAX_PAGE = 1000
 NEXT_ACTIVITIES = 3
+# The gallery counts the stories that match up to this many; more reads "more than 1,000 stories".
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -76,22 +78,36 @@ def _not_available(request: HttpRequest) -> HttpResponse:
     return render(request, "campagne/gallery/not_available.html", status=404)
 
 
+def _page_stories(queryset, start: int) -> tuple[list[Story], bool]:
+    """The stories of a page and whether there is a next one.
+
+    First the keys of the page (plus one, to know whether more follow) in the gallery's order, from a
+    narrow query without joins: a ranked search sorts only keys and ranks, never whole rows. Then those
+    stories with what a card shows, and their tags: three queries for any page.
+    """
+    keys = list(queryset.values_list("pk", flat=True)[start : start + PAGE_SIZE + 1])
+    shown = keys[:PAGE_SIZE]
+    by_key = gallery_stories().prefetch_related(_tags()).in_bulk(shown) if shown else {}
+    return [by_key[key] for key in shown if key in by_key], len(keys) > PAGE_SIZE
+
+
 @login_not_required
 @require_GET
 def gallery(request: HttpRequest) -> HttpResponse:
     filterset = GalleryFilter(request.GET or None)
     number = _page_number(request.GET.get("page"))
     start = (number - 1) * PAGE_SIZE
-    rows = list(filterset.qs.prefetch_related(_tags())[start : start + PAGE_SIZE + 1])
-    page = GalleryPage(stories=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
-    context = {"filter": filterset, "page": page, "tile_size": TILE_SIZE}
+    stories, has_next = _page_stories(filterset.qs, start)
+    page = GalleryPage(stories=stories, number=number, has_next=has_next)
+    context = {"filter": filterset, "page": page, "tile_size": TILE_SIZE, "count_cap": COUNT_CAP}
     if request.htmx:
         response = render(request, "campagne/gallery/_cards.html", context)
     else:
-        # How many match: one cheap COUNT on a full page load of the first page (index-only on the
-        # gallery's partial index; the GIN index for a search), never on "meer laden".
+        # How many match, on a full load of the first page only (never on "meer laden"), counted up to
+        # COUNT_CAP + 1: beyond that the page says "more than 1,000", so a broad search stays cheap.
         if number == 1:
-            context["count"] = len(page.stories) if not page.has_next else filterset.qs.count()
+            counted = filterset.qs.order_by().values("pk")[: COUNT_CAP + 1].count() if has_next else len(stories)
+            context["count"] = counted
         response = render(request, "campagne/gallery/gallery.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
