@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -12,6 +11,7 @@ urlpatterns = [
     path("over/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("media/<path:path>", views.public_media, name="public_media"),
     path("meldingen/", views.notification_list, name="notifications"),
     path("meldingen/<int:pk>/openen/", views.notification_open, name="notification_open"),
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="notifications_read_all"),
@@ -23,8 +23,3 @@ urlpatterns = [
     path("", include("werkgevers.urls")),
     path("", include("campagne.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

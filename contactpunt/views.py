@@ -1,8 +1,11 @@
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -118,3 +121,26 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your choices have been saved."))
         return redirect("notification_preferences")
     return render(request, "contactpunt/notifications/preferences.html", {"form": form})
+
+
+# Public uploads: only these folders are served to anyone; every other upload (original photos,
+# posters, campaign materials) goes through a view that checks who asks.
+PUBLIC_MEDIA_PREFIXES = ("logos/", "campagne/verhalen/")
+
+
+@login_not_required
+@require_GET
+def public_media(request: HttpRequest, path: str) -> FileResponse:
+    """Logos and the gallery's photo variants, from whatever storage holds them (a shared folder by
+    default). Their names are random and never reused, so browsers may keep them for a year."""
+    if ".." in path.split("/") or not path.startswith(PUBLIC_MEDIA_PREFIXES):
+        raise Http404
+    try:
+        file = default_storage.open(path, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type, _encoding = mimetypes.guess_type(path)
+    response = FileResponse(file, content_type=content_type or "application/octet-stream")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
