@@ -156,3 +156,12 @@ def bulk_published_stories(count: int, *, organisation, tags: list[StoryTag] = (
         )
     refresh_search_vectors([story.pk for story in created])
     return [shared, *created]
+
+
+class SubmittedStoryFactory(StoryFactory):
+    """A story an employer of its organisation submitted, waiting for moderation (pass `submitted_by`)."""
+
+    status = Story.Status.SUBMITTED
+    submitted_by = None
+    submitted_at = factory.LazyFunction(timezone.now)
+    consent_recorded_by = factory.SelfAttribute("submitted_by")

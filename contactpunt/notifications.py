@@ -256,6 +256,53 @@ class ActivityReminder(NotificationKind):
         return reverse("werkgevers:activity", args=[context["offer"].pk])
 
 
+def _story_link(context, user) -> str:
+    """Employers open a story in their portal; coordinators, administrators and mailboxes on the dashboard."""
+    story_id = context["story"].pk
+    if user is not None and user.is_employer:
+        return reverse("campagne:employer_story", args=[story_id])
+    return reverse("campagne:coordinator_story", args=[story_id])
+
+
+@register
+class StorySubmitted(NotificationKind):
+    name = "story_submitted"
+    label = _("A story is waiting for moderation")
+    description = _("An employer submitted a story with a photo in one of your regions.")
+    roles = frozenset({Role.COORDINATOR})
+    template = "campagne/email/story_submitted"
+
+    def link(self, context, user):
+        return _story_link(context, user)
+
+
+@register
+class StoryPublished(NotificationKind):
+    name = "story_published"
+    label = _("My story has been published")
+    description = _("A coordinator published a story you submitted in the story gallery.")
+    roles = frozenset({Role.EMPLOYER, Role.COORDINATOR, Role.ADMINISTRATOR})
+    template = "campagne/email/story_published"
+
+    def link(self, context, user):
+        return _story_link(context, user)
+
+
+@register
+class StorySentBack(NotificationKind):
+    name = "story_sent_back"
+    label = _("My story has been sent back")
+    description = _(
+        "A coordinator sent a story you submitted back, with the reason. This notification cannot be switched off."
+    )
+    roles = frozenset({Role.EMPLOYER, Role.COORDINATOR, Role.ADMINISTRATOR})
+    can_disable = False
+    template = "campagne/email/story_sent_back"
+
+    def link(self, context, user):
+        return _story_link(context, user)
+
+
 # Sending ------------------------------------------------------------------------------------------
 
 

@@ -179,6 +179,9 @@ def test_every_kind_names_its_templates_and_roles(coordinator_a, employer_a, adm
         "activity_tomorrow",
         "offer_expiring",
         "activity_reminder",
+        "story_submitted",
+        "story_published",
+        "story_sent_back",
     }
     assert [kind.name for kind in kinds_for(coordinator_a)] == [
         "new_candidate",
@@ -186,11 +189,21 @@ def test_every_kind_names_its_templates_and_roles(coordinator_a, employer_a, adm
         "introduction_update",
         "introduction_escalated",
         "cohort_below_minimum",
+        "story_submitted",
+        "story_published",
+        "story_sent_back",
     ]
     assert [kind.name for kind in kinds_for(employer_a)] == [
         "cohort_below_minimum",
         "introduction_reminder",
         "activity_tomorrow",
         "offer_expiring",
+        "story_published",
+        "story_sent_back",
     ]
-    assert [kind.name for kind in kinds_for(administrator)] == ["introduction_update", "introduction_escalated"]
+    assert [kind.name for kind in kinds_for(administrator)] == [
+        "introduction_update",
+        "introduction_escalated",
+        "story_published",
+        "story_sent_back",
+    ]
