@@ -38,7 +38,7 @@ def _is_postgresql() -> bool:
 
 
 def _name_of(model, field: str) -> Subquery:
-    return Subquery(model.objects.filter(pk=OuterRef(field)).values("name")[:1])
+    return Subquery(model.objects.filter(pk=OuterRef(field)).order_by().values("name")[:1])
 
 
 def _tag_names() -> Subquery:
