@@ -333,3 +333,25 @@ def test_the_moderation_page_offers_what_fits_the_status(client_a, submitted):
     assert "Terugsturen met deze reden" in page
     assert "Haal het verhaal offline" not in page
     assert submitted.consent_name in page  # the coordinator checks the consent
+
+
+def test_a_published_story_is_found_by_the_gallery_search_and_so_is_a_correction(
+    submitted, coordinator_a, django_capture_on_commit_callbacks
+):
+    """On PostgreSQL through the Dutch search vector the services refresh; on SQLite by the fallback."""
+    from campagne.forms import initial_for
+    from campagne.photos import process_story_photo
+    from campagne.search import gallery_stories, search_stories
+
+    process_story_photo(submitted.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = services.story_publish(story=submitted, actor=coordinator_a)
+    assert list(search_stories(gallery_stories(), "plezier")) == [story]
+    assert list(search_stories(gallery_stories(), "wijkverpleging")) == []
+
+    details = {**initial_for(story), "function": story.function, "branch": story.branch, "region": None}
+    details["text"] = "Ik werk in de wijkverpleging."
+    with django_capture_on_commit_callbacks(execute=True):
+        services.story_update(story=story, details=details, photo=None, tags=[], actor=coordinator_a)
+
+    assert list(search_stories(gallery_stories(), "wijkverpleging")) == [story]

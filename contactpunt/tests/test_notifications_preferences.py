@@ -49,6 +49,9 @@ def test_a_coordinator_sees_the_kinds_of_a_coordinator_in_dutch(client_a):
         "Een werkgever heeft gereageerd op mijn voorstel",
         "Een voorstel heeft na 10 werkdagen nog geen antwoord",
         "Een BBL-klas zit onder het minimum",
+        "Een verhaal wacht op moderatie",
+        "Mijn verhaal is gepubliceerd",
+        "Mijn verhaal is teruggestuurd",
     ]
     page = text(response)
     assert "Per e-mail" in page and "In het portaal" in page
@@ -66,6 +69,8 @@ def test_an_employer_sees_the_kinds_of_an_employer(employer_a_client):
         "Een voorstel wacht op je antwoord",
         "Je activiteit is morgen",
         "Aanbod verloopt bijna",
+        "Mijn verhaal is gepubliceerd",
+        "Mijn verhaal is teruggestuurd",
     ]
     assert "new_candidate" not in response.content.decode()
 
@@ -74,6 +79,8 @@ def test_an_administrator_sees_the_introduction_kinds(administrator_client):
     assert legends(administrator_client.get(URL)) == [
         "Een werkgever heeft gereageerd op mijn voorstel",
         "Een voorstel heeft na 10 werkdagen nog geen antwoord",
+        "Mijn verhaal is gepubliceerd",
+        "Mijn verhaal is teruggestuurd",
     ]
 
 
