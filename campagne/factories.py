@@ -12,7 +12,7 @@ from PIL import Image
 from contactpunt.models import Branch, Function
 from werkgevers.factories import OrganisationFactory
 
-from .models import CampaignMaterial, EducationPath, LifeStage, Story, StoryTag
+from .models import CampaignMaterial, EducationPath, LifeStage, Poster, Story, StoryTag
 
 
 def jpeg_bytes(size: tuple[int, int] = (640, 480), colour: tuple[int, int, int] = (40, 120, 140)) -> bytes:
@@ -156,6 +156,28 @@ def bulk_published_stories(count: int, *, organisation, tags: list[StoryTag] = (
         )
     refresh_search_vectors([story.pk for story in created])
     return [shared, *created]
+
+
+class PosterFactory(DjangoModelFactory):
+    """A poster from an uploaded 640×480 JPEG, waiting to be drawn (status QUEUED, no output files).
+    `PosterFactory(story=story, photo="")` makes one from a story."""
+
+    class Meta:
+        model = Poster
+
+    story = None
+    organisation = factory.Maybe(
+        "story",
+        yes_declaration=factory.SelfAttribute("story.organisation"),
+        no_declaration=factory.SubFactory(OrganisationFactory),
+    )
+    photo = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(colour=(200, 60, 40)), name="foto.jpg"))
+    quote = "Ik zorg, omdat elke dag anders is."
+    person_name = factory.Sequence(lambda n: f"Fatima{n}")
+    function_name = "Verzorgende IG"
+    organisation_name = factory.LazyAttribute(lambda o: o.organisation.name if o.organisation else "Zorggroep")
+    colour_scheme = "portaal"
+    source_tag = factory.Sequence(lambda n: f"poster-test{n:05d}")
 
 
 class SubmittedStoryFactory(StoryFactory):
