@@ -66,6 +66,7 @@ from .phones import normalize_phone
 from .workdays import first_contact_cutoff, is_working_day
 
 if TYPE_CHECKING:
+    from campagne.demo import CampaignResult
     from werkgevers.demo import EmployerResult
 
 DEMO_PASSWORD = "zorg-en-welzijn-demo"  # noqa: S105 - printed for everyone; demo accounts only
@@ -636,6 +637,7 @@ class DemoResult:
     candidates_created: int
     logins: list[DemoLogin]
     employers: EmployerResult | None = None
+    campaign: CampaignResult | None = None
     password: str = DEMO_PASSWORD
 
 
@@ -1019,13 +1021,20 @@ class _Builder:
 
 
 def build_demo(
-    *, geodata_dir: Path | None, now: datetime | None = None, site_url: str = "http://127.0.0.1:8000"
+    *,
+    geodata_dir: Path | None,
+    now: datetime | None = None,
+    site_url: str = "http://127.0.0.1:8000",
+    story_count: int | None = None,
 ) -> DemoResult:
     """Load the demo, after the reference data when `geodata_dir` is given. Running it again changes nothing.
 
-    `site_url` makes the links in the (never delivered) demo e-mails.
+    `site_url` makes the links in the (never delivered) demo e-mails; `story_count` published campaign
+    stories are made (600 unless told otherwise).
     """
-    # The employer side builds on this module (regions, users, candidates), so it is imported here.
+    # The employer and campaign sides build on this module (regions, users, candidates), so they are
+    # imported here.
+    from campagne.demo import STORY_COUNT, build_campaign
     from werkgevers.demo import build_employers
 
     started = timezone.now()
@@ -1054,6 +1063,13 @@ def build_demo(
             now=now or started,
             site_url=site_url,
         )
+        campaign = build_campaign(
+            regions=regions,
+            users=users,
+            started=started,
+            now=now or started,
+            count=STORY_COUNT if story_count is None else story_count,
+        )
     bulk_matching.rematch_all(now or started)
     fresh = User.objects.select_related("organisation").prefetch_related("regions").in_bulk([user.pk for user in users])
     logins = [
@@ -1073,4 +1089,5 @@ def build_demo(
         candidates_created=created,
         logins=logins,
         employers=employers,
+        campaign=campaign,
     )

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
+from campagne.models import CampaignMaterial, Story
 from contactpunt.demo import (
     CANDIDATE_COUNT,
     CANDIDATE_EMAIL_DOMAINS,
@@ -79,7 +81,11 @@ MODELS = (
     Cohort,
     CohortPledge,
     CohortPlacement,
+    Story,
+    CampaignMaterial,
 )
+# The campaign demo is tested in campagne/tests/test_demo_campaign.py; a few stories keep this module quick.
+STORIES = 30
 # Where fictional people and organisations have their addresses: domains that receive no mail.
 RESERVED_DOMAINS = set(CANDIDATE_EMAIL_DOMAINS)
 GEODATA = Path(settings.GEODATA_DIR) / POSTCODE_AREAS_FILE
@@ -91,14 +97,15 @@ def _counts() -> dict[str, int]:
 
 def _demo() -> str:
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", stdout=out, stories=STORIES)
     return out.getvalue()
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """One pair of demo runs for the whole module, rolled back at the end so other modules never see it."""
-    with django_db_blocker.unblock():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One pair of demo runs for the whole module, rolled back at the end so other modules never see it
+    (the campaign's picture files go to a folder of their own)."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
         atomic = transaction.atomic()
         atomic.__enter__()
         first_output = _demo()
@@ -168,6 +175,7 @@ def test_it_prints_the_portal_and_the_logins(demo):
     assert "300 kandidaten (300 nieuw)" in output
     assert "Werkgevers: 40 organisaties met 200 aanbiedingen (200 nieuw)" in output
     assert "2 BBL-klassen." in output
+    assert f"Campagne: {STORIES} gepubliceerde verhalen ({STORIES} nieuw), 7 wachten op moderatie" in output
     lines = output.splitlines()
     for email, role, region in [
         ("coordinator.noord1@contactpunt.example", "Regiocoördinator", "Noord-Nederland"),
@@ -280,6 +288,7 @@ def test_a_second_run_changes_nothing(demo):
     assert (demo["first"]["Organisation"], demo["first"]["Offer"]) == (40, 200)
     assert "300 kandidaten (0 nieuw)" in demo["second_output"]
     assert "40 organisaties met 200 aanbiedingen (0 nieuw)" in demo["second_output"]
+    assert f"{STORIES} gepubliceerde verhalen (0 nieuw)" in demo["second_output"]
 
 
 def test_the_plan_is_the_same_people_on_another_day():

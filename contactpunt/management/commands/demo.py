@@ -27,12 +27,15 @@ def _quiet(logger_name: str) -> Iterator[None]:
 
 class Command(BaseCommand):
     help = (
-        "Load fictional demo data (regions, users, 300 candidates, 40 employers with their offers), "
-        "after the reference data when present."
+        "Load fictional demo data (regions, users, 300 candidates, 40 employers with their offers, "
+        "600 campaign stories), after the reference data when present."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where the portal will be served.")
+        parser.add_argument(
+            "--stories", type=int, default=None, help="How many published campaign stories to make (600)."
+        )
 
     def handle(self, *args, **options) -> None:
         geodata_dir = Path(settings.GEODATA_DIR)
@@ -41,8 +44,12 @@ class Command(BaseCommand):
         # takes those mails out of the queue (see contactpunt.demo), so each task finds nothing to
         # send. Without a broker the tasks run in this process: keep their trace lines quiet.
         try:
-            with _quiet("celery.app.trace"):
-                result = build_demo(geodata_dir=geodata_dir if geodata_dir.is_dir() else None, site_url=options["url"])
+            with _quiet("celery.app.trace"), _quiet("campagne"):
+                result = build_demo(
+                    geodata_dir=geodata_dir if geodata_dir.is_dir() else None,
+                    site_url=options["url"],
+                    story_count=options["stories"],
+                )
         except GeodataError as error:
             raise CommandError(str(error)) from error
         self._report(result, geodata_dir, time.monotonic() - started, options["url"])
@@ -85,6 +92,22 @@ class Command(BaseCommand):
                         "registrations": employers.registrations,
                         "introductions": employers.introductions,
                         "cohorts": employers.cohorts,
+                    }
+                )
+            )
+        if campaign := result.campaign:
+            write(
+                self.style.SUCCESS(
+                    _(
+                        "Campaign: %(stories)d published stories (%(created)d new), %(waiting)d waiting for "
+                        "moderation, %(sent_back)d sent back, %(materials)d campaign materials."
+                    )
+                    % {
+                        "stories": campaign.stories,
+                        "created": campaign.stories_created,
+                        "waiting": campaign.waiting,
+                        "sent_back": campaign.sent_back,
+                        "materials": campaign.materials,
                     }
                 )
             )
