@@ -233,3 +233,28 @@ def test_a_gif_is_refused():
 
 def test_a_jpeg_header_without_an_image_is_refused():
     assert DAMAGED in _refused(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+
+
+@pytest.mark.django_db
+def test_a_25_megapixel_photo_through_the_story_form_returns_well_under_a_second(employer_a_client):
+    from django.urls import reverse
+
+    from campagne.models import Story
+
+    from .story_helpers import story_data
+
+    data = jpeg(camera_like_image((6000, 4200), seed=3), exif=exif_with_gps(orientation=6), quality=85)
+    form = story_data(photo=upload(data, "IMG_0002.JPG"))
+    employer_a_client.get(reverse("campagne:employer_story_create"))  # session and templates warmed up
+
+    started = time.perf_counter()
+    response = employer_a_client.post(reverse("campagne:employer_story_create"), form)
+    seconds = time.perf_counter() - started
+
+    print(f"25 MP JPEG ({len(data) / 1e6:.1f} MB) through the story form: {seconds * 1000:.0f} ms")
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert story.photo_status == Story.PhotoStatus.PENDING  # the variants are made in Celery, after commit
+    assert (story.photo_width, story.photo_height, story.photo_orientation) == (4200, 6000, 6)
+    assert has_no_metadata(story.photo.read())
+    assert seconds < 1.0
