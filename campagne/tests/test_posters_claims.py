@@ -169,7 +169,7 @@ def test_the_sweep_draws_the_stale_posters(organisation_a):
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="threads share no in-memory SQLite database")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_the_same_moment_draw_the_poster_once(organisation_a):
     """Two threads, each with its own database connection, start rendering together."""
     import threading

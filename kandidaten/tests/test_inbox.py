@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from contactpunt.factories import CoordinatorFactory, RegionFactory
 from contactpunt.models import Branch, NextStep, TargetGroup
@@ -71,7 +72,7 @@ def test_a_region_of_someone_else_is_not_a_choice_for_a_coordinator(region_a, re
     response = client.get(INBOX, {"region": other.region_id})
 
     assert response.status_code == 200
-    assert other.full_name not in response.content.decode()
+    assert escape(other.full_name) not in response.content.decode()
     assert "Selecteer een geldige keuze" in response.content.decode()
 
 
