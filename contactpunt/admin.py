@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    AuditEvent,
     Branch,
     Function,
     LabourMarketRegion,
@@ -86,4 +87,28 @@ class OutboxMailAdmin(admin.ModelAdmin):
     exclude = ["body_html"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the portal, never by hand."""
+
+    list_display = ["created_at", "actor", "actor_role", "action", "object_type", "object_id", "network"]
+    list_filter = ["action", "actor_role", "object_type"]
+    search_fields = ["=object_id", "=request_id", "actor__email"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -7,6 +7,6 @@ class ContactpuntConfig(AppConfig):
     verbose_name = _("Contact point")
 
     def ready(self) -> None:
-        from . import lookups
+        from . import audit, lookups  # noqa: F401 (audit connects the login signals)
 
         lookups.register()

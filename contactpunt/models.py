@@ -355,3 +355,56 @@ class NotificationStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key} → {self.recipient}"
+
+
+class AuditEvent(models.Model):
+    """Who viewed, changed, exported or erased personal data, when and from roughly where.
+
+    Never the personal data itself: the object is a type and an id ("kandidaten.candidate" 123),
+    a change lists field names only, and "from where" is the network (IPv4 /24, IPv6 /48) plus the
+    browser and system family. So erasing a candidate never has to touch this table. Written by
+    `contactpunt.audit.record`; read by administrators only, never edited.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        EXPORT = "export", _("Exported")
+        ERASE = "erase", _("Erased")
+        LOGIN = "login", _("Logged in")
+        LOGOUT = "logout", _("Logged out")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+
+    actor = models.ForeignKey(
+        "contactpunt.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # The role at the time; empty for a visitor who is not logged in (a candidate signing up).
+    actor_role = models.CharField(_("role"), max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    network = models.CharField(_("network"), max_length=50, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=40, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="audit_latest"),
+            models.Index(fields=["object_type", "object_id", "-created_at"], name="audit_object"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor"),
+            models.Index(fields=["action", "-created_at"], name="audit_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type} {self.object_id or ''}".strip()

@@ -1,0 +1,172 @@
+"""The audit log: who viewed, changed, exported or erased personal data, when, from roughly where.
+
+Call `record(request, AuditEvent.Action.VIEW, candidate)` in a view (or pass the acting user when
+there is no request, e.g. in a task). What is written, and why (ASVS 4.0 L2 V7.1, AVG art. 5 and 32):
+
+* The object as a type and an id ("kandidaten.candidate" 123), never its name: the row stays
+  meaningful after the candidate is erased and holds nothing that erasure would have to remove.
+* For a change, the names of the fields that changed, never their old or new values (ASVS V7.1.1/
+  V7.1.2: no sensitive data in logs). Names are checked against the model, so a value passed by
+  mistake is refused instead of stored.
+* The actor (a foreign key, emptied when the account is deleted) and their role at the time.
+* "From where": the network, not the address. IPv4 with the last octet zeroed (/24), IPv6 cut to
+  the /48 a provider hands a site. That still answers the questions an investigation asks ("was
+  this the office network, a provider abroad, the same place as the other logins?", ASVS V7.1.3/
+  V7.1.4) while no longer pointing at one subscriber's line, which the full address would do
+  (an IP address is personal data of the actor under the AVG; truncation is data minimisation).
+  The browser as a family and system ("Firefox/Windows"), without versions, which together with
+  the address would fingerprint a person.
+* A request id (the proxy's X-Request-ID when it is well formed, else one made here), so that
+  several rows of one request, and a log line or error report of it, can be tied together.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
+from django.db import models
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from .models import User
+
+logger = logging.getLogger(__name__)
+
+Action = AuditEvent.Action
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,59}$")
+
+# Checked in this order: Edge and Opera also say "Chrome", Chrome also says "Safari".
+_BROWSERS = [
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("SamsungBrowser/", "Samsung"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python", "script"),
+]
+_SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+]
+
+
+def network_of(address: str | None) -> str:
+    """The network an address belongs to: IPv4 /24 ("203.0.113.0/24"), IPv6 /48; "" if not an address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def user_agent_family(user_agent: str | None) -> str:
+    """The browser and system family without versions, e.g. "Firefox/Windows"; "" when unknown."""
+    text = user_agent or ""
+    if not text:
+        return ""
+    browser = next((name for marker, name in _BROWSERS if marker in text), "other")
+    system = next((name for marker, name in _SYSTEMS if marker in text), "")
+    return f"{browser}/{system}" if system else browser
+
+
+def request_id(request: HttpRequest) -> str:
+    """One id per request: the proxy's X-Request-ID when well formed, otherwise a fresh one, kept on the request."""
+    existing = getattr(request, "_audit_request_id", None)
+    if existing:
+        return existing
+    given = request.headers.get("X-Request-ID", "")
+    value = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    request._audit_request_id = value  # type: ignore[attr-defined]
+    return value
+
+
+def _object_ref(obj: Any) -> tuple[str, int | None]:
+    if obj is None:
+        return "", None
+    if isinstance(obj, models.Model):
+        return obj._meta.label_lower, obj.pk
+    if isinstance(obj, tuple) and len(obj) == 2:
+        label, pk = obj
+        if isinstance(label, type) and issubclass(label, models.Model):
+            label = label._meta.label_lower
+        return str(label), (int(pk) if pk is not None else None)
+    raise TypeError("obj must be a model instance, a (model or label, id) pair or None")
+
+
+def _field_names(obj: Any, fields: Iterable[str]) -> list[str]:
+    """Field names only: each must look like a name and, for a model instance, be one of its fields."""
+    names = list(dict.fromkeys(fields))
+    known: set[str] | None = None
+    if isinstance(obj, models.Model):
+        known = {field.name for field in obj._meta.get_fields()}
+        known |= {field.attname for field in obj._meta.concrete_fields}
+    for name in names:
+        if not isinstance(name, str) or not _FIELD_NAME.match(name) or (known is not None and name not in known):
+            raise ValueError("audit fields must be field names of the object, never values")
+    return names
+
+
+def record(
+    request_or_actor: HttpRequest | User | None,
+    action: str,
+    obj: Any = None,
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Write one audit row. `obj`: a model instance, or (model or "app.model", id) for one already deleted."""
+    if action not in Action.values:
+        raise ValueError(f"unknown audit action {action!r}")
+    object_type, object_id = _object_ref(obj)
+    event = AuditEvent(action=action, object_type=object_type, object_id=object_id, fields=_field_names(obj, fields))
+    if isinstance(request_or_actor, HttpRequest):
+        request = request_or_actor
+        actor = getattr(request, "user", None)
+        event.network = network_of(request.META.get("REMOTE_ADDR"))
+        event.user_agent = user_agent_family(request.headers.get("User-Agent"))
+        event.request_id = request_id(request)
+    else:
+        actor = request_or_actor
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        event.actor = actor
+        event.actor_role = actor.role
+    event.save()
+    return event
+
+
+@receiver(user_logged_in, dispatch_uid="audit_login")
+def _on_login(sender, request, user, **kwargs) -> None:
+    record(request if request is not None else user, Action.LOGIN, user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_logout")
+def _on_logout(sender, request, user, **kwargs) -> None:
+    # Sent before request.user becomes anonymous, so the row names who logged out.
+    if user is not None:
+        record(request if request is not None else user, Action.LOGOUT, user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_login_failed")
+def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # The typed address is not stored: it may be mistyped personal data of someone else.
+    record(request, Action.LOGIN_FAILED)
