@@ -44,9 +44,11 @@ setup: $(BIN)/.installed node_modules/.installed messages
 messages: $(BIN)/.installed
 	$(MANAGE) compilemessages $(MESSAGE_IGNORES) -v 0
 
+# Links in e-mails and on posters drawn by background jobs point at the server being started.
+run run-services: export DJANGO_SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(EMBEDDED) $(MANAGE) migrate --no-input -v 0
-	$(EMBEDDED) $(MANAGE) demo --url http://$(HOST):$(PORT)
+	$(EMBEDDED) $(MANAGE) demo --url $(DJANGO_SITE_URL)
 	$(EMBEDDED) $(MANAGE) runserver $(HOST):$(PORT)
 
 # PostgreSQL + Redis: the web server, a Celery worker and Celery beat side by side; Ctrl-C stops all three.
@@ -57,7 +59,7 @@ run-services: setup
 	@export DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)'; \
 	$(BIN)/python -c "$$CREATE_DATABASE" && \
 	$(MANAGE) migrate --no-input -v 0 && \
-	$(MANAGE) demo --url http://$(HOST):$(PORT) && \
+	$(MANAGE) demo --url $(DJANGO_SITE_URL) && \
 	mkdir -p var && \
 	trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/celery -A contactpunt worker --loglevel=INFO & \
