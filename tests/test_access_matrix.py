@@ -21,9 +21,10 @@ material, invitations, an access request, a notification of coordinator X, a pas
 Answers: a number is that status code (a 302 must NOT go to the login page); LOGIN is a 302 to the
 login page. Every request runs in a savepoint that is rolled back (and the client's cookies are put
 back), so every request meets the same world. A request that is refused (LOGIN, 403, 404, 405, 410)
-must not write to the database (but for the session, the audit log and login-attempt records). The candidates of region X must never be named on a page that
-anonymous people, employer B or coordinator Y can read; employer A never sees the one candidate
-that has nothing to do with organisation A.
+must not write to the database (but for the session, the audit log and login-attempt records).
+The candidates of region X must never be named on a page that anonymous people, employer B or
+coordinator Y can read; employer A never sees the one candidate that has nothing to do with
+organisation A.
 
 Django admin (every /admin/ pattern) is covered by a rule instead of rows: on the changelist and
 add page of every registered model, and the change page of one object of each: administrators 200
