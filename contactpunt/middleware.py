@@ -15,3 +15,25 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         supported = dict(settings.LANGUAGES)
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that finds the database down answers 503 with Retry-After (contactpunt.errors), not 500.
+
+    Requests are atomic (ATOMIC_REQUESTS), so whatever the view wrote before the database went away
+    is rolled back with it: no partial rows. An error raised outside a view (a middleware loading the
+    session) reaches handler500, which answers 503 for it too.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from .errors import DATABASE_UNAVAILABLE, service_unavailable
+
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return service_unavailable(request, exception)
+        return None

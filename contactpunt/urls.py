@@ -23,3 +23,9 @@ urlpatterns = [
     path("", include("werkgevers.urls")),
     path("", include("campagne.urls")),
 ]
+
+# Error pages in the portal's style, each with an error id (contactpunt.errors).
+handler400 = "contactpunt.errors.bad_request"
+handler403 = "contactpunt.errors.permission_denied"
+handler404 = "contactpunt.errors.page_not_found"
+handler500 = "contactpunt.errors.server_error"

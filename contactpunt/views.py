@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campagne.photos import TILE_SIZE
 from campagne.search import recent_stories
 
-from . import notifications
+from . import errors, notifications
 from .forms import NotificationPreferencesForm
 from .health import broker_status, database_status
 from .models import Notification
@@ -60,7 +60,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_not_required
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "contactpunt/rate_limited.html", status=429)
+    """The 429 page (with Retry-After and an error id); also django-ratelimit's RATELIMIT_VIEW."""
+    return errors.too_many_requests(request, exception)
 
 
 # Forms whose page can simply be opened again after a CSRF failure.
