@@ -44,7 +44,9 @@ def about(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "contactpunt/privacy.html")
+    from kandidaten.models import RetentionSettings  # kandidaten builds on this app
+
+    return render(request, "contactpunt/privacy.html", {"retention": RetentionSettings.current()})
 
 
 @login_not_required

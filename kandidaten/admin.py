@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Candidate, Consent, ContactMoment, TimelineEvent
+from .models import Candidate, Consent, ContactMoment, ErasureRequest, RetentionSettings, TimelineEvent
 
 
 class ConsentInline(admin.TabularInline):
@@ -34,3 +34,38 @@ class TimelineEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["candidate", "actor", "contact_moment"]
     list_select_related = ["candidate", "actor"]
+
+
+@admin.register(RetentionSettings)
+class RetentionSettingsAdmin(admin.ModelAdmin):
+    """One row: the admin opens it directly and never offers to add a second or delete it."""
+
+    list_display = [
+        "__str__",
+        "inactive_months",
+        "warning_days",
+        "activity_only_months",
+        "sent_mail_days",
+        "link_hours",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return not RetentionSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        settings_row, _created = RetentionSettings.objects.get_or_create(pk=1)
+        return redirect(reverse("admin:kandidaten_retentionsettings_change", args=[settings_row.pk]))
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "via", "requested_at", "due_on", "carried_out_at"]
+    list_filter = ["via"]
+    raw_id_fields = ["candidate", "recorded_by", "carried_out_by", "confirmation_mail"]
+    readonly_fields = ["candidate", "via", "requested_at", "due_on", "carried_out_at", "carried_out_by"]

@@ -6,10 +6,12 @@ import re
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat, Left, Length, Lower, StrIndex
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contactpunt.models import Branch, EducationLevel, Function, NextStep, Region, TargetGroup
@@ -66,6 +68,7 @@ class StopReason(models.TextChoices):
     CIRCUMSTANCES = "circumstances", _("Personal circumstances")
     MOVED = "moved", _("Moved out of the region")
     OTHER = "other", _("Other")
+    ERASED = "erased", _("Details erased (privacy)")
 
 
 # What the dashboard search takes for (part of) a phone number, and for (the start of) a postcode.
@@ -269,6 +272,9 @@ class Candidate(models.Model):
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Privacy (kandidaten.privacy): when the details were anonymised, and when the retention warning went out.
+    erased_at = models.DateTimeField(_("details erased"), null=True, blank=True, db_index=True)
+    retention_warned_at = models.DateTimeField(null=True, blank=True)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -296,7 +302,13 @@ class Candidate(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return gettext("Erased candidate #%(pk)s") % {"pk": self.pk}
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def pc4(self) -> str:
@@ -383,6 +395,8 @@ class TimelineEvent(models.Model):
         REGISTRATION = "registration", _("Activity registration")
         INTRODUCTION = "introduction", _("Introduction to an employer")
         COHORT = "cohort", _("BBL class")
+        SELF_SERVICE = "self_service", _("By the candidate")
+        PRIVACY = "privacy", _("Privacy")
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=20, choices=Kind)
@@ -468,3 +482,115 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} × {self.offer} ({self.score})"
+
+
+# Privacy: the candidate's personal link, erasure requests and the retention periods (kandidaten.privacy).
+
+
+class PersonalLink(models.Model):
+    """A link e-mailed to a candidate to see, correct, download or erase their details.
+
+    Only the SHA-256 of the token is stored. Valid for a limited time and once: opening it trades the
+    token for a short session (kandidaten.privacy.redeem_link).
+    """
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="personal_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
+class ErasureRequestQuerySet(QuerySet["ErasureRequest"]):
+    def visible_to(self, user) -> ErasureRequestQuerySet:
+        return self.filter(candidate__in=Candidate.objects.visible_to(user))
+
+    def open(self) -> ErasureRequestQuerySet:
+        return self.filter(carried_out_at__isnull=True)
+
+
+class ErasureRequest(models.Model):
+    """A candidate asked for their details to be erased; it must be carried out within a month."""
+
+    class Via(models.TextChoices):
+        PERSONAL_LINK = "personal_link", _("Through the personal link")
+        COORDINATOR = "coordinator", _("Received by a coordinator")
+        RETENTION = "retention", _("Retention period ended")
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="erasure_requests")
+    via = models.CharField(_("received"), max_length=20, choices=Via)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    due_on = models.DateField(_("deadline"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    carried_out_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The confirmation to the person: its address is wiped from the outbox once it has been sent.
+    confirmation_mail = models.ForeignKey(
+        "contactpunt.OutboxMail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ErasureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate"], condition=Q(carried_out_at__isnull=True), name="erasure_request_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    def is_overdue(self, today=None) -> bool:
+        return self.carried_out_at is None and (today or timezone.localdate()) > self.due_on
+
+
+class RetentionSettings(models.Model):
+    """How long personal data is kept; one row, edited by administrators in the admin."""
+
+    inactive_months = models.PositiveSmallIntegerField(
+        _("erase candidates after this many months without activity"), default=12, validators=[MinValueValidator(1)]
+    )
+    warning_days = models.PositiveSmallIntegerField(_("warn the candidate this many days before"), default=30)
+    activity_only_months = models.PositiveSmallIntegerField(
+        _("erase people who only signed up for an activity, this many months after it"),
+        default=6,
+        validators=[MinValueValidator(1)],
+    )
+    sent_mail_days = models.PositiveSmallIntegerField(
+        _("delete sent e-mails from the outbox after this many days"), default=90, validators=[MinValueValidator(1)]
+    )
+    link_hours = models.PositiveSmallIntegerField(
+        _("personal link valid for this many hours"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention settings")
+        verbose_name_plural = _("retention settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="retention_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> RetentionSettings:
+        """The saved settings, or the defaults (unsaved) while an administrator has not set any."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

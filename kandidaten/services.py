@@ -383,8 +383,11 @@ def candidate_assign(*, candidate: Candidate, assignee: User | None, actor: User
 
 
 @transaction.atomic
-def candidate_update(*, candidate: Candidate, details: dict[str, Any], actor: User) -> list[str]:
-    """A coordinator corrects or completes the details; returns the names of what changed."""
+def candidate_update(
+    *, candidate: Candidate, details: dict[str, Any], actor: User | None, by_candidate: bool = False
+) -> list[str]:
+    """A coordinator (or, `by_candidate`, the person through their personal link) corrects or completes
+    the details; returns the names of what changed."""
     now = timezone.now()
     fields = {key: value for key, value in details.items() if key not in MANY_TO_MANY_FIELDS}
     changed = [name for name, value in fields.items() if getattr(candidate, name) != value]
@@ -404,7 +407,11 @@ def candidate_update(*, candidate: Candidate, details: dict[str, Any], actor: Us
     if changed:
         candidate.save()
         TimelineEvent.objects.create(
-            candidate=candidate, kind=TimelineEvent.Kind.EDIT, actor=actor, created_at=now, data={"changed": changed}
+            candidate=candidate,
+            kind=TimelineEvent.Kind.SELF_SERVICE if by_candidate else TimelineEvent.Kind.EDIT,
+            actor=actor,
+            created_at=now,
+            data={"action": "corrected", "changed": changed} if by_candidate else {"changed": changed},
         )
         schedule_candidate(candidate.pk)
     return changed

@@ -28,3 +28,19 @@ def match_offer(offer_id: int) -> int:
 def rematch_all() -> int:
     """The nightly full run (Celery beat), vectorised."""
     return bulk_matching.rematch_all().written
+
+
+@shared_task(**RETRY, soft_time_limit=1800, time_limit=1900)
+def apply_retention() -> dict[str, int]:
+    """The nightly retention run (Celery beat): warnings, erasures and clean-up (kandidaten.privacy)."""
+    from . import privacy
+
+    return privacy.apply_retention()
+
+
+@shared_task(**RETRY)
+def scrub_erasure_confirmations_task() -> int:
+    """Wipe the address of erasure confirmations once they have been sent."""
+    from . import privacy
+
+    return privacy.scrub_erasure_confirmations()

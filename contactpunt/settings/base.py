@@ -284,6 +284,9 @@ CAMPAIGN_HASHTAG = "ikzorg"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+# The personal-link request at /mijn-gegevens/: per IP and per e-mail address.
+PERSONAL_LINK_RATE_LIMIT_IP = env.str("PERSONAL_LINK_RATE_LIMIT_IP", default="10/h")
+PERSONAL_LINK_RATE_LIMIT_EMAIL = env.str("PERSONAL_LINK_RATE_LIMIT_EMAIL", default="3/h")
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
@@ -310,3 +313,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=16, minute=0),
     },
 }
+    # Privacy (kandidaten.privacy): retention warnings, erasure after the period without activity, clean-up.
+    "privacy-retention-nightly": {"task": "kandidaten.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},

@@ -135,6 +135,11 @@ def describe(event: TimelineEvent) -> Entry:
         return _describe_registration(data)
     if kind == TimelineEvent.Kind.COHORT:
         return _describe_cohort(data)
+    if kind in (TimelineEvent.Kind.SELF_SERVICE, TimelineEvent.Kind.PRIVACY):
+        from ..privacy import describe_privacy_event  # privacy builds on this app's models
+
+        title, lines = describe_privacy_event(data)
+        return Entry(title, lines)
     return Entry(event.get_kind_display())
 
 
