@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .audit import Action, record
 from .models import (
     AuditEvent,
     Branch,
@@ -112,3 +113,25 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """For models holding personal data: changes in the admin go to the audit log (field names only)
+    instead of Django's admin log, whose object_repr would keep the person's name after erasure."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        request._audit_changed_fields = list(form.changed_data)
+
+    def _audited_fields(self, request, obj) -> list[str]:
+        known = {field.name for field in obj._meta.get_fields()}
+        return [name for name in getattr(request, "_audit_changed_fields", []) if name in known]
+
+    def log_addition(self, request, obj, message):
+        return record(request, Action.CREATE, obj, self._audited_fields(request, obj))
+
+    def log_change(self, request, obj, message):
+        return record(request, Action.CHANGE, obj, self._audited_fields(request, obj))
+
+    def log_deletions(self, request, queryset):
+        return [record(request, Action.ERASE, (type(obj), obj.pk)) for obj in queryset]

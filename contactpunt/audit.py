@@ -128,17 +128,11 @@ def _field_names(obj: Any, fields: Iterable[str]) -> list[str]:
     return names
 
 
-def record(
-    request_or_actor: HttpRequest | User | None,
-    action: str,
-    obj: Any = None,
-    fields: Iterable[str] = (),
-) -> AuditEvent:
-    """Write one audit row. `obj`: a model instance, or (model or "app.model", id) for one already deleted."""
+def _event(request_or_actor: HttpRequest | User | None, action: str) -> AuditEvent:
+    """An unsaved row with who, from where and which request; the object is filled in by the caller."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
-    object_type, object_id = _object_ref(obj)
-    event = AuditEvent(action=action, object_type=object_type, object_id=object_id, fields=_field_names(obj, fields))
+    event = AuditEvent(action=action)
     if isinstance(request_or_actor, HttpRequest):
         request = request_or_actor
         actor = getattr(request, "user", None)
@@ -150,20 +144,64 @@ def record(
     if actor is not None and getattr(actor, "is_authenticated", False):
         event.actor = actor
         event.actor_role = actor.role
+    return event
+
+
+def record(
+    request_or_actor: HttpRequest | User | None,
+    action: str,
+    obj: Any = None,
+    fields: Iterable[str] = (),
+) -> AuditEvent:
+    """Write one audit row. `obj`: a model instance, or (model or "app.model", id) for one already deleted."""
+    event = _event(request_or_actor, action)
+    event.object_type, event.object_id = _object_ref(obj)
+    event.fields = _field_names(obj, fields)
     event.save()
     return event
 
 
+def record_many(request_or_actor: HttpRequest | User | None, action: str, objects: Iterable[Any]) -> int:
+    """One row per object in one INSERT (a list page that shows several people's data); no fields."""
+    template = _event(request_or_actor, action)
+    events = []
+    for obj in objects:
+        object_type, object_id = _object_ref(obj)
+        events.append(
+            AuditEvent(
+                actor=template.actor,
+                actor_role=template.actor_role,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                network=template.network,
+                user_agent=template.user_agent,
+                request_id=template.request_id,
+                created_at=template.created_at,
+            )
+        )
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def _record_own_session(request: HttpRequest | None, action: str, user: User | None) -> None:
+    """A login or logout: the user is the actor and the object, whatever request.user says at this moment."""
+    if user is None:
+        return
+    event = _event(request if isinstance(request, HttpRequest) else None, action)
+    event.actor, event.actor_role = user, user.role
+    event.object_type, event.object_id = _object_ref(user)
+    event.save()
+
+
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _on_login(sender, request, user, **kwargs) -> None:
-    record(request if request is not None else user, Action.LOGIN, user)
+    _record_own_session(request, Action.LOGIN, user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def _on_logout(sender, request, user, **kwargs) -> None:
-    # Sent before request.user becomes anonymous, so the row names who logged out.
-    if user is not None:
-        record(request if request is not None else user, Action.LOGOUT, user)
+    _record_own_session(request, Action.LOGOUT, user)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

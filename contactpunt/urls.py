@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("meldingen/<int:pk>/openen/", views.notification_open, name="notification_open"),
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="notifications_read_all"),
     path("account/meldingen/", views.notification_preferences, name="notification_preferences"),
+    path("dashboard/auditlog/", audit_views.audit_log, name="audit_log"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from contactpunt.admin import AuditedModelAdmin
+
 from .models import Candidate, Consent, ContactMoment, ErasureRequest, RetentionSettings, TimelineEvent
 
 
@@ -11,7 +13,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(AuditedModelAdmin):
     list_display = ["__str__", "region", "status", "signed_up_at", "assigned_to"]
     list_filter = ["status", "region", "source"]
     search_fields = ["first_name", "last_name", "email", "postcode"]
@@ -20,9 +22,18 @@ class CandidateAdmin(admin.ModelAdmin):
     filter_horizontal = ["branches", "functions", "next_steps", "target_groups"]
     inlines = [ConsentInline]
 
+    def log_change(self, request, obj, message):
+        # Coordinators see the change in the candidate's timeline, as they see their own edits.
+        changed = self._audited_fields(request, obj)
+        if changed:
+            TimelineEvent.objects.create(
+                candidate=obj, kind=TimelineEvent.Kind.EDIT, actor=request.user, data={"changed": changed}
+            )
+        return super().log_change(request, obj, message)
+
 
 @admin.register(ContactMoment)
-class ContactMomentAdmin(admin.ModelAdmin):
+class ContactMomentAdmin(AuditedModelAdmin):
     list_display = ["candidate", "channel", "happened_at", "author"]
     raw_id_fields = ["candidate", "author"]
     list_select_related = ["candidate", "author"]

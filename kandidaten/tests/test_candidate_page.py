@@ -314,9 +314,11 @@ def _timeline_of(candidate, count: int, actor) -> None:
 # 16. the decided match suggestions with offer, organisation and who decided, at most ten
 # 17. the people the candidate can be assigned to
 # 18. likely duplicates among the candidates the user may see (one query)
-# 19. RELEASE SAVEPOINT
+# 19. the candidate's open erasure request, if any
+# 20. the audit row of this view (after rendering, so a 404 writes none)
+# 21. RELEASE SAVEPOINT
 # An administrator's page also lists the regions for the hand-over form: one more.
-CANDIDATE_PAGE_QUERIES = 19
+CANDIDATE_PAGE_QUERIES = 21
 
 
 @pytest.mark.parametrize("events", [10, 500])

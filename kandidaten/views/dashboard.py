@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactpunt.access import dashboard_view
+from contactpunt.audit import Action, record
 
 from .. import services
 from ..filters import CandidateFilter
@@ -162,7 +163,9 @@ def _render_candidate(request: HttpRequest, pk: int, status: int = 200, **forms)
 @require_GET
 @dashboard_view
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_candidate(request, pk)
+    response = _render_candidate(request, pk)
+    record(request, Action.VIEW, (Candidate, pk))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,6 +178,8 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CandidateEditForm(data, instance=copy.copy(candidate))
     if request.method == "POST" and form.is_valid():
         changed = services.candidate_update(candidate=candidate, details=form.details(), actor=request.user)
+        if changed:
+            record(request, Action.CHANGE, candidate, changed)
         if not changed:
             messages.info(request, _("Nothing was changed."))
         elif not _visible(request).filter(pk=candidate.pk).exists():
@@ -206,6 +211,7 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"] if wanted == Status.STOPPED else "",
             note=form.cleaned_data["note"],
         )
+        record(request, Action.CHANGE, candidate, ["status", "stop_reason"])
     except services.InvalidTransition:
         candidate.refresh_from_db(fields=["status"])
         labels = {"from": candidate.get_status_display(), "to": Status(wanted).label}
@@ -231,6 +237,7 @@ def candidate_assign(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_candidate(request, pk, assign_form=form)
     assignee = form.cleaned_data["assignee"]
     services.candidate_assign(candidate=candidate, assignee=assignee, actor=request.user)
+    record(request, Action.CHANGE, candidate, ["assigned_to"])
     if assignee is None:
         messages.success(request, _("%(name)s is no longer assigned to anyone.") % {"name": candidate.full_name})
     elif assignee.pk == request.user.pk:
@@ -251,6 +258,7 @@ def contact_moment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_candidate(request, pk, contact_form=form)
     services.contact_moment_log(candidate=candidate, actor=request.user, details=form.details())
+    record(request, Action.CHANGE, candidate, ["contact_moments"])
     messages.success(request, _("The contact moment has been saved."))
     return redirect(f"{_candidate_url(candidate)}#timeline")
 
@@ -277,8 +285,10 @@ def candidate_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpRespons
         messages.error(request, _("Choose which record to keep."))
         return _redirect_back(request, _candidate_url(candidate))
     keep, remove = form.keep_and_remove()
-    removed_name = remove.full_name
+    removed_name, removed_pk = remove.full_name, remove.pk
     kept = services.candidate_merge(keep=keep, remove=remove, actor=request.user)
+    record(request, Action.CHANGE, kept, ["timeline"])
+    record(request, Action.ERASE, (Candidate, removed_pk))
     messages.success(
         request,
         _("Merged: the history of %(removed)s is now with %(kept)s.") % {"removed": removed_name, "kept": kept},
@@ -311,6 +321,7 @@ def candidate_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
         return _redirect_back(request, _candidate_url(candidate))
     region = form.cleaned_data["region"]
     services.candidate_hand_to_region(candidate=candidate, region=region, actor=request.user)
+    record(request, Action.CHANGE, candidate, ["region", "assigned_to"])
     messages.success(
         request, _("%(name)s has been handed to %(region)s.") % {"name": candidate.full_name, "region": region}
     )

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from contactpunt.audit import Action, record
 from contactpunt.phones import normalize_phone
 from contactpunt.postcodes import normalize_postcode
 from contactpunt.views import rate_limited
@@ -35,6 +36,11 @@ DONE_SESSION_KEY = "intake_done"
 def _intake_rate(group: str, request: HttpRequest) -> str:
     """Read at request time, so that a test or an operator can change the limit."""
     return settings.INTAKE_RATE_LIMIT
+
+
+def _record_signup(request: HttpRequest, registration) -> None:
+    """A new candidate is created; a repeat sign-up changes the known one (the timeline lists what)."""
+    record(request, Action.CREATE if registration.created else Action.CHANGE, registration.candidate)
 
 
 @login_not_required
@@ -57,6 +63,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 channel=SignupChannel.INTAKE,
                 source_tag=form.cleaned_data.get("source_tag", ""),
             )
+            _record_signup(request, registration)
             region = registration.candidate.region
             request.session[DONE_SESSION_KEY] = {
                 "first_name": registration.candidate.first_name,
@@ -106,6 +113,7 @@ def phone_intake(request: HttpRequest) -> HttpResponse:
                 channel=SignupChannel.PHONE,
                 actor=request.user,
             )
+            _record_signup(request, registration)
             candidate = registration.candidate
             if Candidate.objects.visible_to(request.user).filter(pk=candidate.pk).exists():
                 if registration.created:

@@ -183,8 +183,9 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, offer, registrati
 
 # The list, however many sign-ups:
 #  1. the session   2. the user   3. SAVEPOINT   4. the activity with its location
-#  5. the registrations with their candidates (select_related)   6. RELEASE SAVEPOINT
-REGISTRATIONS_QUERIES = 6
+#  5. the registrations with their candidates (select_related)
+#  6. the audit rows, one per person shown, in one INSERT   7. RELEASE SAVEPOINT
+REGISTRATIONS_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [3, 60])

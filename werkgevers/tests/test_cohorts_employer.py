@@ -248,8 +248,9 @@ def test_anonymous_people_are_sent_to_the_login_page(client, cohort):
 #  5. the organisation's pledge
 #  6. the placements with the organisation, with their candidate, 7. those candidates' consents
 #  8. the number of employers taking part
-#  9. RELEASE SAVEPOINT
-DETAIL_QUERIES = 9
+#  9. the audit rows, one per placed candidate shown, in one INSERT
+# 10. RELEASE SAVEPOINT
+DETAIL_QUERIES = 10
 
 
 @pytest.mark.parametrize("placed", [1, 12])

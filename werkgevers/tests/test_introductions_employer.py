@@ -207,8 +207,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
 #  4. the introduction with offer, location, contact person and coordinators
 #  5. the candidate with region, 6. branches, 7. functions, 8. next steps, 9. consents (newest first)
 # 10. the steps of this introduction in the candidate's timeline, with who took them
-# 11. RELEASE SAVEPOINT
-DETAIL_QUERIES = 11
+# 11. the audit row: the employer viewed the candidate's data
+# 12. RELEASE SAVEPOINT
+DETAIL_QUERIES = 12
 
 
 @pytest.mark.parametrize("steps", [0, 3])

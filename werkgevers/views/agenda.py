@@ -24,8 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from contactpunt.access import employer_view
+from contactpunt.audit import Action, record, record_many
 from contactpunt.mail import site_url
 from contactpunt.views import rate_limited
+from kandidaten.models import Candidate
 
 from .. import registrations as services
 from ..calendar import activity_calendar, domain_of, organisation_calendar
@@ -232,6 +234,7 @@ def offer_registrations(request: HttpRequest, pk: int) -> HttpResponse:
         "started": offer.starts_at is not None and offer.starts_at <= timezone.now(),
         "Status": Registration.Status,
     }
+    record_many(request, Action.VIEW, [(Candidate, r.candidate_id) for r in (*with_place, *waiting, *cancelled)])
     return render(request, "werkgevers/agenda/offer_registrations.html", context)
 
 
@@ -260,6 +263,7 @@ def registration_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Attendance can only be recorded for someone with a place."))
         return redirect(back)
+    record(request, Action.CHANGE, registration, ["status", "attendance_recorded_by"])
     name = registration.candidate.full_name
     if form.cleaned_data["attended"]:
         messages.success(request, _("Saved: %(name)s attended.") % {"name": name})

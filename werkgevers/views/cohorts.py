@@ -18,7 +18,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactpunt.access import dashboard_view, employer_view
-from kandidaten.models import Consent
+from contactpunt.audit import Action, record_many
+from kandidaten.models import Candidate, Consent
 
 from .. import cohorts as services
 from ..cohorts import CohortRefused, cohorts_visible_to, filling, with_filling, with_own_pledge
@@ -164,6 +165,7 @@ def _render_employer_cohort(request: HttpRequest, pk: int, pledge_form: PledgeFo
         "pledge_form": form,
         "started": started,
     }
+    record_many(request, Action.VIEW, [(Candidate, placement.candidate_id) for placement in placements])
     return render(request, "werkgevers/cohorts/employer_detail.html", context)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactpunt.access import dashboard_view, employer_view
+from contactpunt.audit import Action, record
 from contactpunt.mail import site_url
 from contactpunt.models import User
 from contactpunt.workdays import first_contact_cutoff
@@ -191,6 +192,7 @@ def _render_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
         "can_answer": introduction.status == Introduction.Status.PROPOSED,
         "can_record_outcome": introduction.status == Introduction.Status.INVITED,
     }
+    record(request, Action.VIEW, (Candidate, introduction.candidate_id))
     return render(request, "werkgevers/introductions/employer_detail.html", context)
 
 
@@ -243,6 +245,7 @@ def introduction_answer(request: HttpRequest, pk: int) -> HttpResponse:
     except services.IntroductionRefused as refused:
         messages.warning(request, refused.message)
         return redirect(_detail_url(introduction))
+    record(request, Action.CHANGE, result.introduction, ["status"])
     if form.invite:
         text = _("You have invited the candidate. The coordinator has been told.")
     else:
@@ -269,6 +272,7 @@ def introduction_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     except services.IntroductionRefused as refused:
         messages.warning(request, refused.message)
         return redirect(_detail_url(introduction))
+    record(request, Action.CHANGE, introduction, ["status"])
     if form.started:
         text = _("You have recorded that the candidate has started. Welcome to your new colleague!")
     else:
