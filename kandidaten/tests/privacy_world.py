@@ -161,3 +161,23 @@ def personal_data_left(needles=NEEDLES) -> list[str]:
                     if needle in text:
                         found.append(f"{model._meta.label}.{name} ({needle})")
     return sorted(set(found))
+
+
+def signed_in_client(candidate: Candidate, **client_kwargs):
+    """A browser that opened the candidate's personal link (through the real pages)."""
+    import secrets
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from kandidaten.models import PersonalLink
+
+    token = secrets.token_urlsafe(32)
+    PersonalLink.objects.create(
+        candidate=candidate, token_hash=privacy.hash_token(token), expires_at=timezone.now() + timedelta(hours=1)
+    )
+    client = Client(**client_kwargs)
+    client.get(reverse("kandidaten:privacy_link", args=[token]))
+    response = client.post(reverse("kandidaten:privacy_open"))
+    assert response.status_code == 302, response.status_code
+    return client
