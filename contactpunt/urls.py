@@ -17,6 +17,7 @@ urlpatterns = [
     path("meldingen/alles-gelezen/", views.notifications_read_all, name="notifications_read_all"),
     path("account/meldingen/", views.notification_preferences, name="notification_preferences"),
     path("dashboard/auditlog/", audit_views.audit_log, name="audit_log"),
+    path("", include("contactpunt.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment (DESIGN.md)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "contactpunt",
     "kandidaten",
     "werkgevers",
@@ -54,6 +59,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Accounts (contactpunt.two_factor): which device verified this session, the idle logout of
+    # coordinators, the code step before any page, and django-axes' lockout page (last, by its docs).
+    "contactpunt.middleware.PortalOTPMiddleware",
+    "contactpunt.middleware.IdleTimeoutMiddleware",
+    "contactpunt.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "contactpunt.urls"
@@ -94,7 +105,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contactpunt.User"
 # Django's ModelBackend, loading each request's user with their unread notification count (the menu).
-AUTHENTICATION_BACKENDS = ["contactpunt.backends.PortalBackend"]
+# First django-axes' check of failed logins per account (it refuses a locked account before any
+# password is checked), then the password.
+AUTHENTICATION_BACKENDS = ["contactpunt.backends.LockoutBackend", "contactpunt.backends.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
@@ -104,7 +117,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "contactpunt.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "contactpunt.password_validation.GuessablePasswordValidator", "OPTIONS": {"min_score": 3}},
 ]
+
+# Two-step verification (django-otp): required for coordinators and administrators, optional for
+# employers. The issuer is the name authenticator apps show above the code.
+OTP_TOTP_ISSUER = "Contactpunt Zorg en Welzijn"
+# Coordinators and administrators are logged out after this long without a request.
+IDLE_TIMEOUT = timedelta(minutes=env.int("DJANGO_IDLE_TIMEOUT_MINUTES", default=30))
+# Failed logins (django-axes): an account is locked after 5 wrong passwords, for 30 minutes after
+# the last one; counted per account (the e-mail address as typed, normalised), whatever the IP.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that this lets one IP try many accounts: per IP, LOGIN_RATE_LIMIT below does that job
+# (a shared office connection is not locked out because five colleagues mistyped).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "contactpunt.backends.lockout_username"
+AXES_RESET_ON_SUCCESS = True
+# A try during the lockout does not extend it (else anyone could keep an account locked for ever).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "contactpunt.auth_views.locked_out"
+# No log of every login with IP address and browser (personal data nobody reads); no addresses in logs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# Per IP (django-ratelimit): logins and password reset requests; per address: reset mails.
+LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="30/15m")
+PASSWORD_RESET_RATE_LIMIT = env.str("PASSWORD_RESET_RATE_LIMIT", default="10/h")
+PASSWORD_RESET_ADDRESS_RATE_LIMIT = env.str("PASSWORD_RESET_ADDRESS_RATE_LIMIT", default="3/h")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -290,7 +331,8 @@ PERSONAL_LINK_RATE_LIMIT_EMAIL = env.str("PERSONAL_LINK_RATE_LIMIT_EMAIL", defau
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes reports every successful login at INFO; failures and lockouts (WARNING) stay.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 CELERY_BEAT_SCHEDULE = {
