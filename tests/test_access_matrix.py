@@ -119,6 +119,8 @@ MATRIX = [
     row("healthz",                              GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
     row("public_media",                         GET,  "logo",              200, 200, 200, 200, 200, 200, 200),
     row("public_media",                         GET,  "private upload",    404, 404, 404, 404, 404, 404, 404),
+    row("audit_log",                            GET,  "-",                 L,   L,   403, 403, 403, 403, 200),
+    row("audit_log",                            POST, "-",                 L,   L,   405, 405, 405, 405, 405),
     row("notifications",                        GET,  "-",                 L,   L,   200, 200, 200, 200, 200),
     row("notification_open",                    GET,  "notification X",    L,   L,   405, 405, 405, 405, 405),
     row("notification_open",                    POST, "notification X",    L,   L,   404, 404, 302, 404, 404),
