@@ -172,6 +172,31 @@ MATRIX = [
     row("kandidaten:match_accept",              POST, "match X",           L,   L,   403, 403, 302, 404, 302),
     row("kandidaten:match_reject",              GET,  "match X",           L,   L,   405, 405, 405, 405, 405),
     row("kandidaten:match_reject",              POST, "match X",           L,   L,   403, 403, 200, 404, 200),
+    # kandidaten: the candidate's own pages through the personal link (kandidaten.privacy); only `cand`
+    # has opened one. Coordinators' erasure requests.
+    row("kandidaten:privacy_request",           GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("kandidaten:privacy_request",           POST, "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("kandidaten:privacy_sent",              GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("kandidaten:privacy_link",              GET,  "unknown token",     302, 302, 302, 302, 302, 302, 302),
+    row("kandidaten:privacy_open",              GET,  "-",                 410, 410, 410, 410, 410, 410, 410),
+    row("kandidaten:privacy_open",              POST, "-",                 410, 410, 410, 410, 410, 410, 410),
+    row("kandidaten:privacy_overview",          GET,  "-",                 403, 200, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_correct",           GET,  "-",                 403, 200, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_correct",           POST, "-",                 403, 400, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_consents",          GET,  "-",                 403, 200, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_consents",          POST, "-",                 403, 302, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_download",          GET,  "-",                 403, 200, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_erase",             GET,  "-",                 403, 200, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_erase",             POST, "-",                 403, 400, 403, 403, 403, 403, 403),
+    row("kandidaten:privacy_erased",            GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("kandidaten:privacy_sign_out",          GET,  "-",                 405, 405, 405, 405, 405, 405, 405),
+    row("kandidaten:privacy_sign_out",          POST, "-",                 302, 302, 302, 302, 302, 302, 302),
+    row("kandidaten:erasure_requests",          GET,  "-",                 L,   L,   403, 403, 200, 200, 200),
+    row("kandidaten:erasure_requests",          POST, "-",                 L,   L,   405, 405, 405, 405, 405),
+    row("kandidaten:erasure_request_record",    GET,  "candidate X",       L,   L,   405, 405, 405, 405, 405),
+    row("kandidaten:erasure_request_record",    POST, "candidate X",       L,   L,   403, 403, 302, 404, 302),
+    row("kandidaten:erasure_carry_out",         GET,  "candidate X",       L,   L,   403, 403, 200, 404, 200),
+    row("kandidaten:erasure_carry_out",         POST, "candidate X",       L,   L,   403, 403, 400, 404, 400),
     # werkgevers: the public agenda and links; the employer portal; the coordinators' side.
     row("werkgevers:agenda",                    GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
     row("werkgevers:activity",                  GET,  "activity A",        200, 200, 200, 200, 200, 200, 200),
@@ -290,9 +315,22 @@ POST_DATA = {
 
 @pytest.fixture
 def candidate_client():
-    """The candidate persona: no account, only links with a token. (The "privacy" work makes this a
-    client that opened the candidate's personal link.)"""
+    """The candidate persona: no account, only links with a token. The world opens the candidate's
+    personal link with it (kandidaten.privacy), so it holds that candidate's short session."""
     return Client()
+
+
+def open_personal_link(client: Client, candidate) -> None:
+    """Through the real pages: the link from the e-mail, then the button that trades it for a session."""
+    from kandidaten.models import PersonalLink
+    from kandidaten.privacy import hash_token
+
+    token = "matrix-" + "k" * 40
+    PersonalLink.objects.create(
+        candidate=candidate, token_hash=hash_token(token), expires_at=timezone.now() + timezone.timedelta(hours=1)
+    )
+    client.get(reverse("kandidaten:privacy_link", args=[token]))
+    assert client.post(reverse("kandidaten:privacy_open")).status_code == 302
 
 
 @pytest.fixture
@@ -321,6 +359,7 @@ def world(
         return CandidateFactory(first_name=first_name, last_name=last_name, region=region_a, **fields)
 
     the_candidate = candidate("Anouk", "Vermeulen")  # the candidate persona
+    open_personal_link(candidate_client, the_candidate)
     activity = OfferFactory(**common, kind=OfferKind.OPEN_HUIS, title="Open huis De Linde", registered_count=1)
     place = PlaceOfferFactory(**common, kind=OfferKind.BBL_PLEK, title="BBL-plek VIG")
     cancel_token, cancel_hash = new_token()

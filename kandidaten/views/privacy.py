@@ -233,7 +233,10 @@ def erased(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    privacy.close_session(request.session)
+    if request.user.is_authenticated:  # a portal user keeps their login; only a candidate session ends
+        request.session.pop(privacy.SESSION_KEY, None)
+    else:
+        privacy.close_session(request.session)
     messages.info(request, _("You have signed out."))
     return redirect("kandidaten:privacy_request")
 
