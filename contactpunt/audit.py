@@ -16,7 +16,7 @@ there is no request, e.g. in a task). What is written, and why (ASVS 4.0 L2 V7.1
   (an IP address is personal data of the actor under the AVG; truncation is data minimisation).
   The browser as a family and system ("Firefox/Windows"), without versions, which together with
   the address would fingerprint a person.
-* A request id (the proxy's X-Request-ID when it is well formed, else one made here), so that
+* A request id (the proxy's X-Request-ID when it is a UUID or hex string, else one made here), so that
   several rows of one request, and a log line or error report of it, can be tied together.
 """
 
@@ -43,7 +43,9 @@ logger = logging.getLogger(__name__)
 
 Action = AuditEvent.Action
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Only an id that looks like one (a UUID or hex string): the header is set by whoever sends the request,
+# and free text there could carry a name into the log.
+_REQUEST_ID = re.compile(r"^[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$|^[0-9a-fA-F]{16,64}$")
 _FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,59}$")
 
 # Checked in this order: Edge and Opera also say "Chrome", Chrome also says "Safari".

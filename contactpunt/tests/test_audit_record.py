@@ -84,13 +84,15 @@ def test_a_visitor_who_is_not_logged_in_is_recorded_without_actor(region_a):
 
 def test_one_request_id_per_request_and_a_well_formed_proxy_id_is_kept(coordinator_a, region_a):
     candidate = CandidateFactory(region=region_a)
-    request = _request(coordinator_a, HTTP_X_REQUEST_ID="req-0123456789abcdef")
+    request = _request(coordinator_a, HTTP_X_REQUEST_ID="3f2c9a1e-7b4d-4c2a-9e1f-0a1b2c3d4e5f")
     first = record(request, AuditEvent.Action.VIEW, candidate)
     second = record(request, AuditEvent.Action.CHANGE, candidate, ["place"])
-    assert first.request_id == second.request_id == "req-0123456789abcdef"
+    assert first.request_id == second.request_id == "3f2c9a1e-7b4d-4c2a-9e1f-0a1b2c3d4e5f"
 
-    hostile = _request(coordinator_a, HTTP_X_REQUEST_ID="<script>alert(1)</script>")
-    assert record(hostile, AuditEvent.Action.VIEW, candidate).request_id != "<script>alert(1)</script>"
+    for hostile in ["<script>alert(1)</script>", "Wilhelmina.Oosterhuis", "a" * 8]:
+        event = record(_request(coordinator_a, HTTP_X_REQUEST_ID=hostile), AuditEvent.Action.VIEW, candidate)
+        assert event.request_id != hostile
+        assert len(event.request_id) == 32
 
 
 def test_deleting_the_actor_keeps_the_row(coordinator_a, region_a):
