@@ -48,7 +48,7 @@ TRACES = [
 def every_audit_value() -> str:
     """Every column of every audit row as the database holds it (raw SQL: no model conversion)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {AuditEvent._meta.db_table}")
+        cursor.execute("SELECT * FROM contactpunt_auditevent")
         return "\n".join(" | ".join(str(value) for value in row) for row in cursor.fetchall())
 
 
