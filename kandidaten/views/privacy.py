@@ -157,7 +157,7 @@ def correct(request: HttpRequest) -> HttpResponse:
             else:
                 messages.info(request, _("Nothing changed."))
             return redirect("kandidaten:privacy_overview")
-        status = 400
+        status = 200  # the form again, with the errors at the fields (as the intake does)
     else:
         form = CorrectionForm(instance=candidate)
         status = 200
@@ -217,7 +217,7 @@ def erase(request: HttpRequest) -> HttpResponse:
             )
             privacy.close_session(request.session)
             return redirect("kandidaten:privacy_erased")
-        status = 400
+        status = 200  # the form again, with the errors at the fields (as the intake does)
     else:
         form = EraseConfirmForm()
         status = 200
@@ -295,7 +295,7 @@ def erasure_carry_out(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The candidate's details have been erased."))
             return redirect("kandidaten:candidate", pk=candidate.pk)
-        status = 400
+        status = 200  # the form again, with the errors at the fields (as the intake does)
     else:
         form = CoordinatorEraseForm()
         status = 200
