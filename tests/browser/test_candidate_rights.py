@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -56,7 +57,7 @@ def test_a_candidate_requests_the_link_downloads_their_data_and_erases_it(page, 
     # The download.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Mijn gegevens downloaden").click()
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert data["candidate"]["email"] == EMAIL
     assert data["candidate"]["first_name"] == "Sanne"
 
