@@ -21,7 +21,7 @@ help:
 	@echo "make run-services   the same on PostgreSQL + Redis, with a Celery worker and beat"
 	@echo "make test           the whole test suite on the embedded default (SQLite, eager tasks)"
 	@echo "make test-services  the whole suite on PostgreSQL + Redis, with a real Celery worker"
-	@echo "make bench          the matching and gallery benchmarks on PostgreSQL (BENCH=gallery for one; BENCH_ARGS=--sizes 1000x100)"
+	@echo "make bench          the matching, gallery and load benchmarks on PostgreSQL (BENCH=gallery for one; BENCH_ARGS=--sizes 1000x100)"
 	@echo "make lint           ruff check, ruff format --check, makemigrations --check"
 	@echo "make format         ruff check --fix and ruff format"
 	@echo "make messages       compile the translation catalogues (.po -> .mo)"
@@ -71,8 +71,10 @@ test: setup
 
 # Benchmarks on PostgreSQL with generated data, each printing a table: matching (1k×100, 10k×1k,
 # 100k×10k; BENCH_ARGS) and then the story gallery (600 and 20,000 stories; BENCH_GALLERY_ARGS), each in
-# a database of its own. BENCH=gallery (or BENCH=matching) runs one.
-BENCH ?= matching gallery
+# a database of its own; then the load on the intake with gunicorn, and PostgreSQL and Redis failing
+# (BENCH_LOAD_ARGS, e.g. --duration 10): it starts a PostgreSQL cluster and a Redis of its own.
+# BENCH=gallery (or BENCH=matching, BENCH=load) runs one.
+BENCH ?= matching gallery load
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench
 BENCH_GALLERY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench_gallery
 bench: setup
@@ -80,10 +82,11 @@ bench: setup
 	  case $$name in \
 	    matching) url='$(BENCH_DATABASE_URL)'; arguments='$(BENCH_ARGS)';; \
 	    gallery) url='$(BENCH_GALLERY_DATABASE_URL)'; arguments='$(BENCH_GALLERY_ARGS)';; \
-	    *) echo "Unknown benchmark '$$name': choose from matching, gallery." >&2; exit 2;; \
+	    load) url=''; arguments='$(BENCH_LOAD_ARGS)';; \
+	    *) echo "Unknown benchmark '$$name': choose from matching, gallery, load." >&2; exit 2;; \
 	  esac; \
 	  export DATABASE_URL="$$url" REDIS_URL=; \
-	  $(BIN)/python -c "$$CREATE_DATABASE"; \
+	  if [ -n "$$url" ]; then $(BIN)/python -c "$$CREATE_DATABASE"; fi; \
 	  $(BIN)/python bench/$$name.py $$arguments; \
 	done
 

@@ -1,0 +1,1025 @@
+"""Load and fault benchmark of the public intake on gunicorn + PostgreSQL + Redis: `make bench BENCH=load`.
+
+Everything it uses is its own, on free ports, and removed afterwards (nothing shared is restarted):
+- a PostgreSQL cluster in a temporary folder (initdb + pg_ctl, as the user postgres when run as root);
+- a redis-server without persistence: broker and cache, one REDIS_URL as in production;
+- gunicorn with 2 workers on bench.load_settings (the production settings; see that module);
+- for the Redis fault, a Celery worker (solo pool) sending mail to a folder.
+
+The load generator runs in this process: threads with http.client from the standard library, so that
+it takes little of the two cores it shares with the server (its own CPU time is in the table). Each
+simulated visitor GETs /aanmelden/ (the CSRF cookie and token), then POSTs a valid intake with an
+e-mail address, phone number and first name of its own; a 302 to /aanmelden/bedankt/ is an accepted
+sign-up. Afterwards the database is compared with what the visitors were told: every accepted e-mail
+address must be stored, with its consents, its sign-up event, its confirmation mail and the
+coordinator's notification.
+
+Scenarios (each prints a row; the columns are explained under the table):
+1. intake: C visitors at once (closed loop) for D seconds;
+2. the trivial page /over/ the same way (the same template base, no form, no writes): the ratio;
+3. PostgreSQL restarted (pg_ctl restart -m fast) in the middle of a burst at a fixed rate:
+   visitors get the 503 page while it is down, and no sign-up is half stored;
+4. Redis stopped for 60 s in the middle of a burst at a fixed rate: sign-ups go on (p95 under 1 s),
+   and once Redis is back the outbox sweep (sent here every 10 s instead of beat's 2 minutes)
+   sends every mail that was left behind, each exactly once.
+
+Usage: python bench/load.py [--duration 30] [--clients 8] [--worker-class sync] [--threads 1]
+       [--fault-rate 40] [--outage 60] [--only intake,trivial,postgres,redis]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import email
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import policy
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SETTINGS = "bench.load_settings"
+INTAKE = "/aanmelden/"
+DONE = "/aanmelden/bedankt/"
+TRIVIAL = "/over/"
+# Every simulated visitor comes from 127.0.0.1: the per-IP limit is raised (but still counted in Redis).
+RATE_LIMIT = "1000000/m"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return bool(condition())
+
+
+# CPU time of process trees, from /proc -----------------------------------------------------------
+
+
+def _proc_table() -> dict[int, tuple[int, float]]:
+    """pid → (parent pid, CPU seconds of the process and of its children it has reaped)."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+        table[int(stat.parent.name)] = (int(fields[1]), ticks / TICK)
+    return table
+
+
+def tree_cpu(root_pid: int | None) -> float:
+    """CPU seconds used so far by a process and all its descendants (ended ones once reaped)."""
+    if root_pid is None:
+        return 0.0
+    table = _proc_table()
+    total, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            total += table[pid][1]
+            todo.extend(child for child, (parent, _cpu) in table.items() if parent == pid)
+    return total
+
+
+# The services of a run -------------------------------------------------------------------------
+
+
+def _postgres_bin() -> Path:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]))
+    if versions:
+        return versions[-1].parent
+    found = shutil.which("initdb")
+    if found is None:
+        raise RuntimeError("initdb not found: the load benchmark starts a PostgreSQL cluster of its own")
+    return Path(found).parent
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: then the cluster belongs to the user postgres."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of this run only, in `folder`, on a free port of 127.0.0.1 (trust auth)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.data = folder / "data"
+        self.log_path = folder / "postgres.log"
+        self.port = 0
+        self.bin = _postgres_bin()
+
+    def _run(self, *arguments: str, timeout: float = 60) -> None:
+        command = _as_postgres([str(self.bin / arguments[0]), *arguments[1:]])
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)  # noqa: S603
+        if result.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}\n{self.log()}")
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self.port = free_port()
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-o", options, "-w", "-t", "30", "start")
+
+    def restart(self, pause: float = 0.0) -> None:
+        """A fast shutdown (open connections are ended) and a start with the same options; with
+        `pause`, the server stays down that many seconds in between."""
+        if pause:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop")
+            time.sleep(pause)
+            options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+            self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-o", options, "-w", "start")
+            return
+        # -l again: without it the new server would write to pg_ctl's own output (and keep it open).
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log_path), "-m", "fast", "-w", "-t", "30", "restart")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(subprocess.SubprocessError, RuntimeError):
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def connect(self, name: str = "postgres"):
+        import psycopg
+
+        return psycopg.connect(self.url(name), autocommit=True)
+
+    def create_database(self, name: str) -> str:
+        with self.connect() as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    @property
+    def pid(self) -> int | None:
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class PrivateRedis:
+    """A redis-server of this run only, without persistence: stopping it loses what it held."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.log_path = folder / "redis.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise RuntimeError("redis-server not found: the load benchmark starts a Redis of its own")
+        command = [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        if not wait_for(self.answers, timeout=10, interval=0.05):
+            raise RuntimeError(f"redis-server on port {self.port} did not start:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process and self.process.poll() is None else None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def portal_environment(*, database_url: str, redis_url: str, mail_dir: Path) -> dict[str, str]:
+    """The environment of the server, the worker and the seeding step (production settings)."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "CELERY_"))}
+    environment.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        EMAIL_URL=f"filemail:///{mail_dir}",
+        INTAKE_RATE_LIMIT=RATE_LIMIT,
+        PYTHONUNBUFFERED="1",
+    )
+    return environment
+
+
+def seed(environment: dict[str, str]) -> dict:
+    """Migrate the database and add a region with a coordinator for the postcode the visitors give.
+
+    Runs this file with `seed` in a subprocess (Django set up on the portal's environment) and returns
+    the intake form data of kandidaten.factories.intake_form_data, which the visitors vary.
+    """
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "seed"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180
+    )
+    if result.returncode:
+        raise RuntimeError(f"Seeding the load database failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _seed_here() -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from contactpunt.factories import CoordinatorFactory, RegionFactory, RegionPostcodeRangeFactory
+    from kandidaten.factories import intake_form_data
+
+    call_command("migrate", verbosity=0)
+    region = RegionFactory(name="Noord-Nederland", slug="noord-nederland")
+    RegionPostcodeRangeFactory(region=region, start="9000", end="9999")
+    CoordinatorFactory(email="coordinator@contactpunt.example", regions=[region])
+    print(json.dumps(intake_form_data()))
+
+
+@dataclass
+class Portal:
+    """gunicorn serving the portal (contactpunt.wsgi) with `workers` processes."""
+
+    folder: Path
+    environment: dict[str, str]
+    workers: int = 2
+    worker_class: str = "sync"
+    threads: int = 1
+    port: int = 0
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / "gunicorn.log"
+
+    def start(self) -> None:
+        self.port = free_port()
+        command = [
+            str(BIN / "gunicorn"),
+            "contactpunt.wsgi:application",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--workers={self.workers}",
+            f"--worker-class={self.worker_class}",
+            f"--threads={self.threads}",
+            "--graceful-timeout=5",
+            "--error-logfile=-",
+        ]
+        with self.log_path.open("a") as log:  # the portal's own log lines (stderr) go there too
+            self.process = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+            )
+        if not wait_for(self._answers, timeout=60, interval=0.2):
+            self.stop()
+            raise RuntimeError(f"gunicorn did not answer within 60 s:\n{self.log()}")
+
+    def _answers(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{self.log()}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            connection.request("GET", "/healthz")
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process and self.process.poll() is None else None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@dataclass
+class CeleryWorker:
+    """`celery worker` with the solo pool on the run's Redis and database, mail into `mail_dir`."""
+
+    folder: Path
+    environment: dict[str, str]
+    mail_dir: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / "celery.log"
+
+    def start(self) -> None:
+        command = [
+            str(BIN / "celery"),
+            "-A",
+            "contactpunt",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-Q",
+            "celery",
+            "-n",
+            f"load-{os.getpid()}@localhost",
+            "--loglevel=INFO",
+            "--without-mingle",
+            "--without-gossip",
+        ]
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT
+            )
+        if not wait_for(lambda: " ready." in self.log() or self.process.poll() is not None, timeout=60):
+            raise RuntimeError(f"The Celery worker did not start:\n{self.log()}")
+        if self.process.poll() is not None:
+            raise RuntimeError(f"The Celery worker exited:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process and self.process.poll() is None else None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def send_sweep(redis_url: str) -> None:
+    """What Celery beat does every two minutes: queue contactpunt.tasks.sweep_outbox."""
+    from celery import Celery
+
+    with Celery(broker=redis_url) as app:
+        app.send_task("contactpunt.tasks.sweep_outbox", serializer="json")
+
+
+def sent_messages(mail_dir: Path) -> list[email.message.EmailMessage]:
+    """Every message the file backend wrote (a file holds the messages of one connection)."""
+    messages = []
+    for path in sorted(mail_dir.glob("*.log")):
+        for chunk in path.read_bytes().split(b"-" * 79 + b"\n"):
+            if chunk.strip():
+                messages.append(email.message_from_bytes(chunk, policy=policy.default))
+    return messages
+
+
+@dataclass
+class Stack:
+    """The run's PostgreSQL, Redis, portal and (on demand) Celery worker."""
+
+    folder: Path
+    postgres: PrivatePostgres
+    redis: PrivateRedis
+    portal: Portal
+    environment: dict[str, str]
+    form: dict
+    mail_dir: Path
+    worker: CeleryWorker | None = None
+
+    def start_worker(self) -> CeleryWorker:
+        self.worker = CeleryWorker(self.folder, self.environment, self.mail_dir)
+        self.worker.start()
+        return self.worker
+
+    def connect(self):
+        return self.postgres.connect("load")
+
+    def logs(self) -> str:
+        parts = [("gunicorn", self.portal.log()), ("postgres", self.postgres.log()), ("redis", self.redis.log())]
+        if self.worker:
+            parts.append(("celery", self.worker.log()))
+        return "\n".join(f"--- {name} (last 3000 characters) ---\n{text[-3000:]}" for name, text in parts)
+
+
+@contextlib.contextmanager
+def stack(*, worker_class: str = "sync", threads: int = 1, workers: int = 2) -> Iterator[Stack]:
+    """Start PostgreSQL, Redis and gunicorn of this run; stop them and remove their folder afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="contactpunt-load-"))
+    folder.chmod(0o755)  # the cluster's folder inside belongs to the user postgres, who must reach it
+    postgres = PrivatePostgres(folder / "postgres")
+    redis = PrivateRedis(folder)
+    portal = None
+    worker = None
+    try:
+        postgres.start()
+        redis.start()
+        mail_dir = folder / "mail"
+        mail_dir.mkdir()
+        environment = portal_environment(
+            database_url=postgres.create_database("load"), redis_url=redis.url, mail_dir=mail_dir
+        )
+        form = seed(environment)
+        portal = Portal(folder, environment, workers=workers, worker_class=worker_class, threads=threads)
+        portal.start()
+        current = Stack(folder, postgres, redis, portal, environment, form, mail_dir)
+        try:
+            yield current
+        finally:
+            worker = current.worker
+    finally:
+        for service in (worker, portal, redis):
+            if service is not None:
+                service.stop()
+        postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# The load generator ----------------------------------------------------------------------------
+
+_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+ACCEPTED = "accepted"
+
+
+@dataclass
+class Visit:
+    at: float  # seconds since the start of the run (the scheduled time in a run at a fixed rate)
+    latency: float  # the whole visit: GET the form, POST it (from the scheduled time at a fixed rate)
+    outcome: str  # "accepted", or the HTTP status / error of the step that failed
+    step: str = ""  # "form" (GET) or "submit" (POST): where it failed
+    email: str = ""
+    submit_latency: float = 0.0  # the POST alone
+    body: bytes = b""  # the first 2 kB of a failure's page
+    retry_after: str | None = None  # a failure's Retry-After header
+
+
+def _letters(number: int) -> str:
+    """0 → "a", 25 → "z", 26 → "ba": names of letters only, as the form wants them."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = chr(ord("a") + digit) + text
+        if not number:
+            return text
+
+
+class Visitors:
+    """Simulated visitors of one portal; every sign-up gets a number, and with it its own identity."""
+
+    def __init__(self, port: int, form: dict) -> None:
+        self.port = port
+        self.form = form
+        self._numbers = iter(range(10**8))
+        self._lock = threading.Lock()
+
+    def number(self) -> int:
+        with self._lock:
+            return next(self._numbers)
+
+    def identity(self, number: int) -> dict[str, str]:
+        return {
+            "first_name": f"Anna{_letters(number)}",
+            "email": f"load.{number}@example.org",
+            "phone": f"06 {10_000_000 + number:08d}"[-11:],
+        }
+
+    def connection(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def sign_up(self, connection: http.client.HTTPConnection, at: float, started: float) -> Visit:
+        """GET the form, POST a valid intake; `started`: perf_counter of the (scheduled) start."""
+        identity = self.identity(self.number())
+        try:
+            connection.request("GET", INTAKE)
+            response = connection.getresponse()
+            page = response.read()
+            # The cookies the form page set (the CSRF cookie, whatever its name), sent back with the POST.
+            cookies = "; ".join(header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie", []))
+            token = _TOKEN.search(page)
+            if response.status != 200 or "csrf" not in cookies or token is None:
+                outcome = str(response.status) if response.status != 200 else "no CSRF token"
+                retry = response.headers.get("Retry-After")
+                latency = time.perf_counter() - started
+                return Visit(at, latency, outcome, "form", identity["email"], body=page[:2000], retry_after=retry)
+            body = urlencode({**self.form, **identity, "csrfmiddlewaretoken": token.group(1).decode()}, doseq=True)
+            posted = time.perf_counter()
+            connection.request(
+                "POST",
+                INTAKE,
+                body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies},
+            )
+            response = connection.getresponse()
+            page = response.read()
+            done = time.perf_counter()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            return Visit(at, time.perf_counter() - started, type(error).__name__, "", identity["email"])
+        if response.status == 302 and response.headers.get("Location") == DONE:
+            return Visit(at, done - started, ACCEPTED, "", identity["email"], done - posted)
+        retry = response.headers.get("Retry-After")
+        return Visit(
+            at, done - started, str(response.status), "submit", identity["email"], done - posted, page[:2000], retry
+        )
+
+    def open_page(self, connection: http.client.HTTPConnection, at: float, started: float, path: str) -> Visit:
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            page = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            return Visit(at, time.perf_counter() - started, type(error).__name__)
+        outcome = ACCEPTED if response.status == 200 else str(response.status)
+        return Visit(at, time.perf_counter() - started, outcome, body=b"" if outcome == ACCEPTED else page[:2000])
+
+    def run(
+        self,
+        *,
+        seconds: float,
+        clients: int,
+        rate: float | None = None,
+        path: str | None = None,
+        events: list[tuple[float, Callable[[], None]]] = (),
+    ) -> Run:
+        """`clients` threads for `seconds`: back to back (closed loop), or at `rate` visits per second
+        (open loop, latency from the scheduled time, so a stall shows in full). `path`: GET that page
+        instead of signing up. `events`: (seconds after the start, action) run in a thread of their own.
+        """
+        visits: list[Visit] = []
+        lock = threading.Lock()
+        slots = iter(range(10**9))
+        start = time.perf_counter()
+        end = start + seconds
+
+        def client() -> None:
+            connection = self.connection()
+            mine = []
+            while True:
+                if rate:
+                    with lock:
+                        slot = next(slots)
+                    scheduled = start + slot / rate
+                    if scheduled >= end:
+                        break
+                    delay = scheduled - time.perf_counter()
+                    if delay > 0:
+                        time.sleep(delay)
+                else:
+                    scheduled = time.perf_counter()
+                    if scheduled >= end:
+                        break
+                at = scheduled - start
+                if path is None:
+                    mine.append(self.sign_up(connection, at, scheduled))
+                else:
+                    mine.append(self.open_page(connection, at, scheduled, path))
+            connection.close()
+            with lock:
+                visits.extend(mine)
+
+        happened: list[tuple[float, str]] = []
+
+        def play(when: float, action: Callable[[], None]) -> None:
+            time.sleep(max(0.0, start + when - time.perf_counter()))
+            began = time.perf_counter() - start
+            action()
+            happened.append(
+                (began, f"{getattr(action, '__name__', 'event')} {began:.1f}-{time.perf_counter() - start:.1f} s")
+            )
+
+        cpu_before = os.times()
+        threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+        players = [threading.Thread(target=play, args=event, daemon=True) for event in events]
+        for thread in [*threads, *players]:
+            thread.start()
+        for thread in [*threads, *players]:
+            thread.join()
+        cpu_after = os.times()
+        generator_cpu = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
+        elapsed = time.perf_counter() - start
+        visits.sort(key=lambda visit: visit.at)
+        return Run(visits, elapsed, generator_cpu, [text for _at, text in sorted(happened)])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
+
+
+@dataclass
+class Run:
+    visits: list[Visit]
+    seconds: float
+    generator_cpu: float
+    events: list[str] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def between(self, start: float, end: float) -> list[Visit]:
+        return [visit for visit in self.visits if start <= visit.at < end]
+
+    @property
+    def accepted(self) -> list[Visit]:
+        return [visit for visit in self.visits if visit.outcome == ACCEPTED]
+
+    def outcomes(self, visits: list[Visit] | None = None) -> Counter:
+        return Counter(
+            f"{visit.outcome} ({visit.step})" if visit.step else visit.outcome
+            for visit in (self.visits if visits is None else visits)
+        )
+
+
+# What the database holds ------------------------------------------------------------------------
+
+
+@dataclass
+class Stored:
+    emails: set[str]
+    incomplete: int  # candidates without a consent for contact, a sign-up event or a confirmation mail
+    mails: int
+    unsent: int
+    notifications: int
+
+
+def stored(stack: Stack) -> Stored:
+    with stack.connect() as connection:
+        emails = {row[0] for row in connection.execute("SELECT email FROM kandidaten_candidate")}
+        incomplete = connection.execute(
+            """
+            SELECT count(*) FROM kandidaten_candidate c
+            WHERE NOT EXISTS (
+                    SELECT 1 FROM kandidaten_consent x WHERE x.candidate_id = c.id AND x.purpose = 'contact')
+               OR NOT EXISTS (
+                    SELECT 1 FROM kandidaten_timelineevent t WHERE t.candidate_id = c.id AND t.kind = 'signup')
+               OR NOT EXISTS (SELECT 1 FROM contactpunt_outboxmail m WHERE m."to" = c.email)
+            """
+        ).fetchone()[0]
+        mails, unsent = connection.execute(
+            "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM contactpunt_outboxmail"
+        ).fetchone()
+        notifications = connection.execute("SELECT count(*) FROM contactpunt_notification").fetchone()[0]
+    return Stored(emails, incomplete, mails, unsent, notifications)
+
+
+def reset(stack: Stack) -> None:
+    """Empty the tables a scenario fills, so that each scenario is counted on its own."""
+    with stack.connect() as connection:
+        connection.execute(
+            "TRUNCATE kandidaten_candidate, contactpunt_outboxmail, contactpunt_notification, django_session CASCADE"
+        )
+    for path in stack.mail_dir.glob("*.log"):
+        path.unlink()
+
+
+def measure(stack: Stack, action: Callable[[], Run]) -> Run:
+    """Run `action` and add the CPU seconds of the server, PostgreSQL, Redis and worker during it."""
+    pids = {
+        "gunicorn": lambda: stack.portal.pid,
+        "postgres": lambda: stack.postgres.pid,
+        "redis": lambda: stack.redis.pid,
+        "celery": lambda: stack.worker.pid if stack.worker else None,
+    }
+    before = {name: tree_cpu(pid()) for name, pid in pids.items()}
+    run = action()
+    after = {name: tree_cpu(pid()) for name, pid in pids.items()}
+    # A restarted service starts again from zero: count what the new one used.
+    run.cpu = {
+        name: max(0.0, after[name] - before[name]) if after[name] >= before[name] else after[name] for name in pids
+    }
+    run.cpu["generator"] = run.generator_cpu
+    return run
+
+
+# Scenarios ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the table: the figures of `visits` (a scenario, or a phase of one)."""
+
+    scenario: str
+    run: Run
+    visits: list[Visit]
+    seconds: float
+    stored: Stored | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return sum(visit.outcome == ACCEPTED for visit in self.visits) / self.seconds
+
+    def latency(self, fraction: float) -> float:
+        """Milliseconds."""
+        return percentile([visit.latency for visit in self.visits], fraction) * 1000
+
+    @property
+    def lost(self) -> int | None:
+        """Accepted (302) but not in the database."""
+        if self.stored is None:
+            return None
+        return len({visit.email for visit in self.run.accepted} - self.stored.emails)
+
+    @property
+    def stored_unconfirmed(self) -> int | None:
+        """In the database, though the visitor did not get the thank-you page (a failure after commit)."""
+        if self.stored is None:
+            return None
+        return len(self.stored.emails - {visit.email for visit in self.run.accepted})
+
+
+def scenario_intake(stack: Stack, visitors: Visitors, *, seconds: float, clients: int) -> Row:
+    reset(stack)
+    visitors.run(seconds=2, clients=clients)  # warm-up: connections, templates, caches
+    reset(stack)
+    run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients))
+    row = Row("intake (GET + POST)", run, run.visits, run.seconds, stored=stored(stack))
+    post = [visit.submit_latency for visit in run.accepted]
+    row.notes.append(
+        f"the POST alone: p50 {percentile(post, 0.5) * 1000:.0f} ms, p95 {percentile(post, 0.95) * 1000:.0f} ms"
+    )
+    return row
+
+
+def scenario_trivial(stack: Stack, visitors: Visitors, *, seconds: float, clients: int) -> Row:
+    visitors.run(seconds=2, clients=clients, path=TRIVIAL)
+    run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients, path=TRIVIAL))
+    return Row(f"page {TRIVIAL}", run, run.visits, run.seconds)
+
+
+def scenario_postgres_restart(
+    stack: Stack,
+    visitors: Visitors,
+    *,
+    seconds: float,
+    rate: float,
+    clients: int,
+    restart_at: float,
+    pause: float = 0.0,
+) -> Row:
+    """Sign-ups at `rate` per second; `restart_at` seconds in, PostgreSQL restarts (down `pause` s more)."""
+    reset(stack)
+
+    def postgres_restart() -> None:
+        stack.postgres.restart(pause=pause)
+
+    events = [(restart_at, postgres_restart)]
+    run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients, rate=rate, events=events))
+    row = Row("PostgreSQL restarted", run, run.visits, run.seconds, stored=stored(stack))
+    row.notes.append(
+        f"stored without every part (consent, sign-up event, confirmation mail): {row.stored.incomplete}; "
+        f"stored though the visitor saw an error: {row.stored_unconfirmed}"
+    )
+    return row
+
+
+def rewind_outbox(stack: Stack, minutes: int = 2) -> None:
+    """Age the outbox: the sweep takes mail over a minute old (a test has no minute to wait)."""
+    with stack.connect() as connection:
+        connection.execute(
+            "UPDATE contactpunt_outboxmail SET created_at = created_at - make_interval(mins => %s)", [minutes]
+        )
+
+
+@dataclass
+class MailCheck:
+    queued: int
+    sent: int
+    unsent: int
+    duplicates: int
+    missing: int
+    attempts: dict[int, int]
+    drained_after: float
+
+
+def check_mail(stack: Stack, drained_after: float) -> MailCheck:
+    """Every outbox mail against the messages the worker wrote: each one exactly once."""
+    with stack.connect() as connection:
+        queued = Counter(connection.execute('SELECT "to", subject FROM contactpunt_outboxmail').fetchall())
+        attempts = Counter(row[0] for row in connection.execute("SELECT attempts FROM contactpunt_outboxmail"))
+        unsent = connection.execute("SELECT count(*) FROM contactpunt_outboxmail WHERE sent_at IS NULL").fetchone()[0]
+    sent = Counter((str(message["To"]), str(message["Subject"])) for message in sent_messages(stack.mail_dir))
+    return MailCheck(
+        queued=sum(queued.values()),
+        sent=sum(sent.values()),
+        unsent=unsent,
+        duplicates=sum(count - 1 for count in sent.values() if count > 1) + sum((sent - queued).values()),
+        missing=sum((queued - sent).values()),
+        attempts=dict(attempts),
+        drained_after=drained_after,
+    )
+
+
+def scenario_redis_outage(
+    stack: Stack,
+    visitors: Visitors,
+    *,
+    before: float,
+    outage: float,
+    after: float,
+    rate: float,
+    clients: int,
+    sweep_every: float = 10.0,
+    drain_timeout: float = 300.0,
+    rewind: bool = False,
+) -> tuple[Row, Row, MailCheck]:
+    """Redis stopped `before` s into a burst at `rate` for `outage` s; then the outbox sweep, every
+    `sweep_every` s, until every mail is out (`rewind`: age the outbox first instead of waiting for
+    the sweep's minute). Returns the row of the outage, the row of the whole burst and the mail check.
+    """
+    reset(stack)
+    if stack.worker is None:
+        stack.start_worker()
+
+    def redis_stop() -> None:
+        stack.redis.stop()
+
+    def redis_start() -> None:
+        stack.redis.start()
+
+    events = [(before, redis_stop), (before + outage, redis_start)]
+    seconds = before + outage + after
+    run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients, rate=rate, events=events))
+    back = time.perf_counter()
+    if rewind:
+        rewind_outbox(stack)
+
+    def all_sent() -> bool:
+        with stack.connect() as connection:
+            return not connection.execute("SELECT 1 FROM contactpunt_outboxmail WHERE sent_at IS NULL").fetchone()
+
+    # Celery beat sends the sweep every two minutes; here every `sweep_every` seconds until all is out.
+    while time.perf_counter() < back + drain_timeout:
+        with contextlib.suppress(Exception):
+            send_sweep(stack.redis.url)
+        if wait_for(all_sent, timeout=sweep_every, interval=0.25):
+            break
+    drained = time.perf_counter() - back
+    # One more sweep must find nothing left to send.
+    send_sweep(stack.redis.url)
+    time.sleep(2)
+    mail = check_mail(stack, drained)
+    during = Row(f"Redis down {outage:.0f} s: during", run, run.between(before, before + outage), outage)
+    whole = Row("Redis down: the whole burst", run, run.visits, run.seconds, stored=stored(stack))
+    whole.notes.append(
+        f"mail: {mail.queued} queued, {mail.sent} sent, {mail.duplicates} twice, {mail.missing} missing, "
+        f"attempts {mail.attempts}; all out {mail.drained_after:.0f} s after the burst"
+        + (" (outbox aged by the run)" if rewind else f" (sweep every {sweep_every:.0f} s takes mail over 1 min old)")
+    )
+    return during, whole, mail
+
+
+def print_table(rows: list[Row]) -> None:
+    header = (
+        f"{'scenario':<28} {'visits':>6} {'ok/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'stored':>6} "
+        f"{'lost':>4}  CPU s: server  pg  redis worker generator"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        cpu = row.run.cpu
+        stored_text = "" if row.stored is None else str(len(row.stored.emails))
+        lost_text = "" if row.lost is None else str(row.lost)
+        print(
+            f"{row.scenario:<28} {len(row.visits):>6} {row.rate:>6.1f} {row.latency(0.5):>7.0f} "
+            f"{row.latency(0.95):>7.0f} {row.latency(1.0):>7.0f} {stored_text:>6} {lost_text:>4}  "
+            f"{cpu.get('gunicorn', 0):>13.1f} {cpu.get('postgres', 0):>3.1f} {cpu.get('redis', 0):>6.1f} "
+            f"{cpu.get('celery', 0):>6.1f} {cpu.get('generator', 0):>9.1f}"
+        )
+        outcomes = ", ".join(f"{name} {count}" for name, count in row.run.outcomes(row.visits).most_common())
+        print(f"{'':<29}outcomes: {outcomes}")
+        for note in row.notes:
+            print(f"{'':<29}{note}")
+        if row.stored is not None:
+            for event in row.run.events:
+                print(f"{'':<29}event: {event}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of each closed-loop run")
+    parser.add_argument("--clients", type=int, default=8, help="visitors at once in the closed-loop runs")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread)")
+    parser.add_argument("--fault-rate", type=float, default=20.0, help="sign-ups per second in the fault bursts")
+    parser.add_argument("--outage", type=float, default=60.0, help="seconds Redis is down")
+    parser.add_argument("--only", default="intake,trivial,postgres,redis", help="scenarios to run, comma-separated")
+    arguments = parser.parse_args(argv)
+    chosen = set(arguments.only.split(","))
+
+    print(
+        f"Load on {os.cpu_count()} cores (load average before: {os.getloadavg()[0]:.1f}): gunicorn with 2 "
+        f"{arguments.worker_class} workers ({arguments.threads} thread(s) each), "
+        f"PostgreSQL {_postgres_bin().parts[-2]} "
+        f"and Redis of this run; closed loop: {arguments.clients} visitors at once for {arguments.duration:.0f} s; "
+        f"faults at {arguments.fault_rate:.0f} sign-ups/s.",
+        flush=True,
+    )
+    rows: list[Row] = []
+    with stack(worker_class=arguments.worker_class, threads=arguments.threads) as current:
+        visitors = Visitors(current.portal.port, current.form)
+        try:
+            if "intake" in chosen:
+                rows.append(scenario_intake(current, visitors, seconds=arguments.duration, clients=arguments.clients))
+            if "trivial" in chosen:
+                rows.append(scenario_trivial(current, visitors, seconds=arguments.duration, clients=arguments.clients))
+            if "postgres" in chosen:
+                rows.append(
+                    scenario_postgres_restart(
+                        current, visitors, seconds=15, rate=arguments.fault_rate, clients=16, restart_at=5
+                    )
+                )
+            if "redis" in chosen:
+                during, whole, _mail = scenario_redis_outage(
+                    current,
+                    visitors,
+                    before=10,
+                    outage=arguments.outage,
+                    after=10,
+                    rate=arguments.fault_rate,
+                    clients=16,
+                )
+                rows.extend([during, whole])
+        except Exception:
+            print(current.logs(), file=sys.stderr)
+            raise
+    print()
+    print_table(rows)
+    intake = next((row for row in rows if row.scenario.startswith("intake")), None)
+    trivial = next((row for row in rows if row.scenario.startswith("page")), None)
+    if intake and trivial:
+        print(f"\nIntake submissions per second / {TRIVIAL} views per second: {intake.rate / trivial.rate:.2f}")
+    if intake:
+        server = intake.run.cpu.get("gunicorn", 0) + intake.run.cpu.get("postgres", 0) + intake.run.cpu.get("redis", 0)
+        per_visit = server / max(1, len(intake.run.accepted)) * 1000
+        print(
+            f"Server-side CPU per sign-up (gunicorn + PostgreSQL + Redis): {per_visit:.1f} ms, so at most "
+            f"{os.cpu_count() * 1000 / per_visit:.0f} sign-ups/s on {os.cpu_count()} otherwise idle cores."
+        )
+    print(
+        "\nvisits: simulated visitors (intake: GET the form, POST it; the thank-you page is not fetched); ok/s: "
+        "accepted (302 to the thank-you page,\nor 200 for a page) per second; latency: the whole visit, at a fixed "
+        "rate from its scheduled time; stored: candidates in the database;\nlost: accepted but not stored; CPU s: "
+        "CPU seconds during the run of gunicorn (master + workers), PostgreSQL (all backends), Redis, the Celery\n"
+        "worker and this load generator. Other processes on the machine are not counted: compare the load average."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["seed"]:
+        _seed_here()
+    else:
+        sys.exit(main())

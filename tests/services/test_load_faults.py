@@ -1,0 +1,81 @@
+"""Faults under load: the public intake on gunicorn while PostgreSQL restarts or Redis is down.
+
+A shorter version of `make bench BENCH=load` (bench/load.py, which also measures throughput). The
+module starts a stack of its own, on free ports, and removes it afterwards: a PostgreSQL cluster in
+a temporary folder (so that restarting it touches no other database, and not the test database),
+a redis-server, gunicorn with 2 workers on the production settings (bench.load_settings) and, for
+the Redis fault, a Celery worker writing mail to a folder. The load generator is this process:
+threads, each a visitor who GETs /aanmelden/ and POSTs a valid intake with an e-mail address and
+phone number of their own. What the visitors were told is then compared with the database.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from bench import load
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[load.Stack]:
+    if shutil.which("redis-server") is None or not list(load.Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.skip("needs PostgreSQL's initdb and redis-server: the stack of this module is its own")
+    with load.stack() as started:
+        yield started
+
+
+@pytest.fixture
+def visitors(stack: load.Stack, request: pytest.FixtureRequest) -> load.Visitors:
+    from .conftest import attach_log
+
+    attach_log(request, "Logs of the load stack", stack.logs)
+    return load.Visitors(stack.portal.port, stack.form)
+
+
+def test_a_postgresql_restart_in_a_burst_gives_the_503_page_and_loses_no_sign_up(stack, visitors):
+    # 15 sign-ups a second for 7 s; after 2 s PostgreSQL stops (open connections are ended) and
+    # starts again 1.5 s later.
+    row = load.scenario_postgres_restart(stack, visitors, seconds=7, rate=15, clients=8, restart_at=2, pause=1.5)
+    run = row.run
+
+    refused = [visit for visit in run.visits if visit.outcome != load.ACCEPTED]
+    assert refused, "no visit met the restart"
+    assert {visit.outcome for visit in refused} == {"503"}, run.outcomes()
+    for visit in refused:
+        assert visit.retry_after is not None
+        assert b'lang="nl"' in visit.body
+        assert "tijdelijk niet" in visit.body.decode()  # "Het portaal is tijdelijk niet beschikbaar"
+    # The portal recovers by itself once the database is back.
+    assert any(visit.outcome == load.ACCEPTED and visit.at > 5 for visit in run.visits)
+
+    # Every visitor who got the thank-you page is stored, with every part of the sign-up.
+    assert row.lost == 0
+    assert row.stored.incomplete == 0
+    candidates = len(row.stored.emails)
+    assert row.stored.notifications == candidates  # the coordinator's notification
+    assert row.stored.mails == 2 * candidates  # the confirmation and the mail to the coordinator
+
+
+def test_while_redis_is_down_sign_ups_go_on_and_every_mail_goes_out_once_when_it_is_back(stack, visitors):
+    # 10 sign-ups a second; Redis (broker and cache) stops after 2 s and comes back 6 s later.
+    during, whole, mail = load.scenario_redis_outage(
+        stack, visitors, before=2, outage=6, after=2, rate=10, clients=8, rewind=True, sweep_every=2
+    )
+
+    assert during.visits
+    assert {visit.outcome for visit in whole.visits} == {load.ACCEPTED}, whole.run.outcomes()
+    assert during.latency(0.95) < 1000, f"p95 {during.latency(0.95):.0f} ms while Redis was down"
+    assert whole.lost == 0
+    assert whole.stored.incomplete == 0
+
+    candidates = len(whole.stored.emails)
+    assert mail.queued == 2 * candidates
+    assert mail.unsent == 0
+    assert mail.missing == 0
+    assert mail.duplicates == 0
+    assert mail.sent == mail.queued
