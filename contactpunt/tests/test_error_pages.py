@@ -7,7 +7,11 @@ DEBUG is off, as in production. Views that fail on purpose live in contactpunt/t
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -22,6 +26,7 @@ from kandidaten.factories import CandidateFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("contactpunt.tests.error_urls")]
 
+ROOT = Path(__file__).resolve().parents[2]
 ERROR_ID = re.compile(r"data-error-id>([0-9A-F]{8})<")
 
 HEADINGS = {
@@ -217,3 +222,31 @@ def test_the_error_pages_are_in_english_for_who_chose_english(anonymous, caplog)
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in response.content.decode()
     assert "Error code" in response.content.decode()
+
+
+def test_503_when_postgresql_does_not_answer(tmp_path):
+    """End to end, in a fresh interpreter whose DATABASE_URL points at a port where nothing listens:
+    the home page and the intake answer 503 with Retry-After instead of a server error."""
+    code = (
+        "import django; django.setup();"
+        "from django.test.utils import setup_test_environment; setup_test_environment();"
+        "from django.test import Client;"
+        "c = Client(raise_request_exception=False);"
+        "pages = [c.get('/'), c.get('/aanmelden/'), c.post('/aanmelden/', {'first_name': 'Anouk'})];"
+        "print(*[f\"{r.status_code}:{r.get('Retry-After')}:{'Foutcode' in r.content.decode()}\" for r in pages])"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "contactpunt.settings.test",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/contactpunt_onbereikbaar",
+        "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    retry = errors.RETRY_AFTER_UNAVAILABLE
+    assert result.stdout.split() == [f"503:{retry}:True"] * 3, result.stdout + result.stderr[-2000:]
