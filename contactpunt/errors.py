@@ -38,7 +38,9 @@ def _route(request: HttpRequest) -> str:
     return match.route if match is not None and match.route else "-"
 
 
-def _log(request: HttpRequest, status: int, error_id: str, exception: BaseException | None) -> None:
+def log_error(request: HttpRequest, status: int, exception: BaseException | None = None) -> str:
+    """Log one line for an error answer and return its new error id (for the page)."""
+    error_id = new_error_id()
     level = logging.ERROR if status >= 500 else logging.WARNING
     logger.log(
         level,
@@ -49,6 +51,7 @@ def _log(request: HttpRequest, status: int, error_id: str, exception: BaseExcept
         _route(request),
         type(exception).__name__ if exception is not None else "-",
     )
+    return error_id
 
 
 def error_page(
@@ -60,8 +63,7 @@ def error_page(
     retry_after: int | None = None,
 ) -> HttpResponse:
     """The page for `status` (templates/errors/<status>.html), logged with a fresh error id."""
-    error_id = new_error_id()
-    _log(request, status, error_id, exception)
+    error_id = log_error(request, status, exception)
     context = {"error_id": error_id, "status": status}
     template = loader.get_template(f"errors/{status}.html")
     content = template.render(context, request if with_request else None)

@@ -78,7 +78,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     except Resolver404:
         match = None
     retry_url = request.path if match and match.view_name in _RETRYABLE_FORMS else ""
-    return render(request, "contactpunt/csrf_failure.html", {"retry_url": retry_url}, status=403)
+    context = {"retry_url": retry_url, "error_id": errors.log_error(request, 403)}
+    return render(request, "contactpunt/csrf_failure.html", context, status=403)
 
 
 # Notifications (meldingen): every logged-in user has their own list and preferences.

@@ -250,3 +250,18 @@ def test_503_when_postgresql_does_not_answer(tmp_path):
     assert result.returncode == 0, result.stderr
     retry = errors.RETRY_AFTER_UNAVAILABLE
     assert result.stdout.split() == [f"503:{retry}:True"] * 3, result.stdout + result.stderr[-2000:]
+
+
+def test_the_expired_form_page_has_an_error_id_too(region_a, caplog):
+    strict = Client(enforce_csrf_checks=True)
+    strict.get(reverse("kandidaten:intake"))
+
+    response = strict.post(reverse("kandidaten:intake"), {"csrfmiddlewaretoken": "verlopen", "first_name": "Anouk"})
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in body
+    [error_id] = ERROR_ID.findall(body)
+    [line] = [line for line in error_log_lines(caplog) if f"error_id={error_id}" in line]
+    assert "status=403 method=POST route=aanmelden/" in line
+    assert "Anouk" not in line
