@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {"intake", "intake_done"}
 DASHBOARD_URLS = sorted(pattern.name for pattern in urlpatterns if pattern.name not in PUBLIC)
+# The candidate's own pages (a personal link, no account): kandidaten/tests/test_candidate_self_service.py.
+PUBLIC |= {pattern.name for pattern in urlpatterns if pattern.name.startswith("privacy_")}
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ CASES: dict[str, Case] = {
         args=on_annas_match,
     ),
 }
+    "erasure_requests": Case(calls=(Call("get"),)),
+    "erasure_request_record": Case(calls=(Call("post", ok=302),), candidate=True, args=on_anna),
+    "erasure_carry_out": Case(
+        calls=(Call("get"), Call("post", lambda world: {"confirm": "on"}, ok=302)), candidate=True, args=on_anna
+    ),
 
 
 @pytest.fixture
