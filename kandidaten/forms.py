@@ -611,3 +611,17 @@ class MatchFilter(django_filters.FilterSet):
         if value == UNASSIGNED:
             return queryset.filter(candidate__assigned_to__isnull=True)
         return queryset.filter(candidate__assigned_to_id=int(value))
+
+
+# The empty intake form is rendered once per language and kept in the cache (templates/kandidaten/
+# intake/form.html): rendering its fields costs more than everything else on the page. A change of
+# the reference data it lists forgets it (kandidaten.apps); so does the timeout there.
+INTAKE_FORM_FRAGMENT = "intake_form_body"
+
+
+def forget_cached_intake_form(**_signal) -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+
+    cache.delete_many([make_template_fragment_key(INTAKE_FORM_FRAGMENT, [code]) for code, _name in settings.LANGUAGES])

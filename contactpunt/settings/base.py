@@ -101,6 +101,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short queries only: PostgreSQL's JIT compilation costs more than it saves here (matching a
     # new candidate ran ~20% faster without it).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Keep each worker's connection instead of opening one per request (a new backend costs more CPU
+    # than a whole trivial page: bench/load.py); checked before reuse, so a restarted server only
+    # costs the requests that were in flight. DJANGO_CONN_MAX_AGE=0 closes after every request.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=300)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "contactpunt.User"
