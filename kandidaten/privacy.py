@@ -592,7 +592,7 @@ def erase_candidate(
 
     now = now or timezone.now()
     site_url = site_url or settings.SITE_URL
-    candidate = Candidate.objects.select_for_update().select_related("region").get(pk=candidate.pk)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("region").get(pk=candidate.pk)
     if candidate.erased_at is not None:
         raise PrivacyRefused(_("Already done: the details of this candidate have been erased."), "already_erased")
     request = ErasureRequest.objects.open().filter(candidate=candidate).first() or ErasureRequest(
@@ -777,7 +777,7 @@ def warn_inactive(*, now: datetime, retention: RetentionSettings, site_url: str)
     warned = 0
     for pk in ids:
         with transaction.atomic():
-            candidate = Candidate.objects.select_for_update().select_related("region").get(pk=pk)
+            candidate = Candidate.objects.select_for_update(of=("self",)).select_related("region").get(pk=pk)
             # Locked: check again, so that two runs at once send one warning.
             if not candidates_to_warn(now, retention).filter(pk=pk).exists():
                 continue

@@ -23,7 +23,7 @@ def registrations_cancel_for_erasure(*, candidate_id: int, site_url: str, now: d
     e-mail forwarded or left in a mailbox must not open the page. Returns the number cancelled.
     """
     registrations = list(
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(candidate_id=candidate_id, status__in=Registration.ACTIVE)
         .filter(Q(offer__starts_at__isnull=True) | Q(offer__starts_at__gt=now))
         .values_list("pk", "offer_id", "status")
