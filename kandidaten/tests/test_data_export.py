@@ -111,3 +111,10 @@ def test_the_download_needs_an_opened_link(client, world):
 
     assert response.status_code == 403
     assert EMAIL not in response.content.decode()
+
+
+def test_the_download_is_in_the_audit_log_by_id_only(download, world):
+    from contactpunt.models import AuditEvent
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert (event.object_type, event.object_id, event.actor) == ("kandidaten.candidate", world.candidate.pk, None)

@@ -181,3 +181,17 @@ def test_an_erased_candidate_cannot_get_a_personal_link(world, mailoutbox, djang
         assert privacy.request_link(email=EMAIL, site_url="http://testserver", now=timezone.now()) is None
 
     assert mailoutbox == []
+
+
+def test_erased_candidates_are_nobodys_duplicates(client_a, region_a):
+    from django.urls import reverse
+
+    from kandidaten.factories import CandidateFactory
+
+    first, second = CandidateFactory(region=region_a), CandidateFactory(region=region_a)
+    for candidate in (first, second):
+        privacy.erase_candidate(candidate=candidate, via=ErasureRequest.Via.COORDINATOR, confirm=False)
+
+    assert Candidate.objects.filter(region=region_a).duplicate_pairs() == []
+    page = client_a.get(reverse("kandidaten:duplicates")).content.decode()
+    assert f"#{first.pk}" not in page and f"#{second.pk}" not in page

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from contactpunt import audit
 from contactpunt.mail import site_url
 from contactpunt.views import rate_limited
 
@@ -152,6 +153,7 @@ def correct(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             # The unsaved instance carries the new values; the service compares with a fresh copy.
             changed = privacy.correct_details(candidate=Candidate.objects.get(pk=candidate.pk), details=form.details())
+            audit.record(request, audit.Action.CHANGE, candidate, fields=changed)
             if changed:
                 messages.success(request, _("Thank you: your details have been corrected."))
             else:
@@ -191,6 +193,7 @@ def download(request: HttpRequest) -> HttpResponse:
     if candidate is None:
         return _session_expired(request)
     data = privacy.export_data(candidate)
+    audit.record(request, audit.Action.EXPORT, candidate)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
