@@ -837,7 +837,7 @@ def delete_expired_links(*, now: datetime) -> int:
 def apply_retention(*, now: datetime | None = None, site_url: str | None = None) -> dict[str, int]:
     """The nightly job: warn, erase, clean up. Safe to run twice: a rerun finds nothing new to do."""
     from campagne.retention import orphan_files_delete
-    from werkgevers.retention import invitations_delete_expired
+    from werkgevers.retention import invitations_delete_expired, retire_past_cancel_links
 
     now = now or timezone.now()
     site_url = site_url or settings.SITE_URL
@@ -856,6 +856,7 @@ def apply_retention(*, now: datetime | None = None, site_url: str | None = None)
         "mails_deleted": delete_sent_mails(now=now, retention=retention),
         "links_deleted": delete_expired_links(now=now),
         "invitations_deleted": invitations_delete_expired(now=now),
+        "cancel_links_retired": retire_past_cancel_links(before=_period_months(now, retention.activity_only_months)),
         "files_deleted": orphan_files_delete(now=now),
     }
     logger.info("Retention: %s", ", ".join(f"{key} {value}" for key, value in result.items()))

@@ -5,12 +5,13 @@ Called by kandidaten.privacy (erasure) and its nightly retention job.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
 
-from .models import Introduction, Invitation, Offer, Registration, new_token
+from .models import Introduction, Invitation, Offer, Registration
 from .registrations import _free_place, fill_from_waiting_list
 
 
@@ -37,12 +38,21 @@ def registrations_cancel_for_erasure(*, candidate_id: int, site_url: str, now: d
     return len(registrations)
 
 
+# A retired cancel link: a value no SHA-256 hex digest can be ("x" is not a hex digit), so no token matches.
+RETIRED_PREFIX = "x"
+
+
 def retire_cancel_links(registrations) -> int:
-    """Give each registration a fresh random hash nobody holds the token of: old links stop working."""
+    """Give each registration a random value nobody holds the token of: old links stop working."""
     count = 0
-    for pk in registrations.values_list("pk", flat=True):
-        count += Registration.objects.filter(pk=pk).update(cancel_token_hash=new_token()[1])
+    for pk in registrations.exclude(cancel_token_hash__startswith=RETIRED_PREFIX).values_list("pk", flat=True):
+        count += Registration.objects.filter(pk=pk).update(cancel_token_hash=RETIRED_PREFIX + secrets.token_hex(31))
     return count
+
+
+def retire_past_cancel_links(*, before: datetime) -> int:
+    """Cancel links of activities that ended before `before`: nothing to cancel, only a name to show."""
+    return retire_cancel_links(Registration.objects.filter(offer__in=past_offer_ids(before=before)))
 
 
 def introductions_close_for_erasure(*, candidate_id: int, now: datetime) -> int:

@@ -330,3 +330,26 @@ def test_coordinators_cannot_edit_the_settings(client_a):
     response = client_a.get(reverse("admin:kandidaten_retentionsettings_changelist"))
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_cancel_links_of_activities_long_past_stop_working(
+    region_a, organisation_a, django_capture_on_commit_callbacks
+):
+    from werkgevers.models import new_token
+    from werkgevers.registrations import registration_by_token
+
+    now = timezone.now()
+    old_token, old_hash = new_token()
+    recent_token, recent_hash = new_token()
+    long_ago = OfferFactory(organisation=organisation_a, starts_at=now - relativedelta(months=7))
+    last_week = OfferFactory(organisation=organisation_a, starts_at=now - timedelta(days=7))
+    old = RegistrationFactory(offer=long_ago, cancel_token_hash=old_hash, status=Registration.Status.ATTENDED)
+    RegistrationFactory(offer=last_week, cancel_token_hash=recent_hash, status=Registration.Status.ATTENDED)
+
+    assert _run(now, django_capture_on_commit_callbacks)["cancel_links_retired"] == 1
+    assert _run(now, django_capture_on_commit_callbacks)["cancel_links_retired"] == 0  # once
+
+    with pytest.raises(Registration.DoesNotExist):
+        registration_by_token(old_token)
+    assert registration_by_token(recent_token).offer == last_week
+    assert Registration.objects.filter(pk=old.pk).exists()
