@@ -10,6 +10,7 @@ from contactpunt.factories import (
     RegionFactory,
     RegionPostcodeRangeFactory,
 )
+from contactpunt.testing import log_in
 from kandidaten.matching import forget_reference_data
 from werkgevers.factories import EmployerFactory, LocationFactory, OrganisationFactory
 
@@ -86,9 +87,8 @@ def employer_user(employer_a):
 
 
 def _logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    """A client logged in as `user`; coordinators and administrators also verified their code."""
+    return log_in(Client(), user)
 
 
 @pytest.fixture

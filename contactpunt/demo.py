@@ -16,11 +16,13 @@ import itertools
 import random
 import re
 import unicodedata
+from base64 import b32decode
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -70,6 +72,10 @@ if TYPE_CHECKING:
     from werkgevers.demo import EmployerResult
 
 DEMO_PASSWORD = "zorg-en-welzijn-demo"  # noqa: S105 - printed for everyone; demo accounts only
+# The authenticator-app key of every demo coordinator and the demo administrator (two-step
+# verification is required for them): printed by `manage.py demo` and in the README, so one entry
+# in an app serves all demo accounts; `manage.py demo_code` prints the current code instead.
+DEMO_TOTP_SECRET = "CONTACTPUNTDEMOZORGENWELZIJNABCD"  # noqa: S105 - public, demo accounts only
 SEED = 2026
 CANDIDATE_EMAIL_DOMAINS = ("example.org", "example.com", "example.net")
 
@@ -639,6 +645,7 @@ class DemoResult:
     employers: EmployerResult | None = None
     campaign: CampaignResult | None = None
     password: str = DEMO_PASSWORD
+    totp_secret: str = DEMO_TOTP_SECRET
 
 
 # ---------------------------------------------------------------------------------------------
@@ -951,6 +958,35 @@ def ensure_users(regions: dict[str, Region]) -> list[User]:
     return users
 
 
+def demo_totp_key() -> str:
+    """DEMO_TOTP_SECRET as django-otp stores keys (hex)."""
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def demo_totp_url() -> str:
+    """The otpauth:// link of the demo key, for a QR code an authenticator app can scan."""
+    label = quote("Contactpunt Zorg en Welzijn:demo")
+    return f"otpauth://totp/{label}?secret={DEMO_TOTP_SECRET}&issuer={quote('Contactpunt Zorg en Welzijn')}"
+
+
+def ensure_demo_devices(users: Sequence[User]) -> None:
+    """Give every demo user who must use two-step verification an app device with the demo key.
+
+    A rerun resets a device whose key was changed (a new phone set up while trying the portal) and
+    leaves the employers as they are (for them it is optional).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = demo_totp_key()
+    for user in users:
+        if not user.works_candidates:
+            continue
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+        if not devices.filter(key=key).exists():
+            devices.delete()
+            TOTPDevice.objects.create(user=user, name="Demo-app", key=key, confirmed=True)
+
+
 class _Builder:
     """Turns plans into candidates through the real services, then dates what they wrote."""
 
@@ -1045,6 +1081,7 @@ def build_demo(
         geodata = import_geodata(geodata_dir) if geodata_dir else None
         regions = ensure_regions()
         users = ensure_users(regions)
+        ensure_demo_devices(users)
         existing = set(Candidate.objects.filter(email__in=emails).values_list("email", flat=True))
         builder = _Builder(users, started)
         created = 0

@@ -1,11 +1,14 @@
 """Password rules with their texts in our own catalogue.
 
+GuessablePasswordValidator adds offline lists of leaked passwords and a guessability estimate.
+
 Django 5.2 reworded the "too short" message and its Dutch catalogue has only the old wording, so the
 message is repeated here (same msgid) to give it Dutch.
 """
 
 from django.contrib.auth import password_validation
-from django.utils.translation import ngettext
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
@@ -18,3 +21,52 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             )
             % self.min_length
         )
+
+
+class GuessablePasswordValidator:
+    """Offline checks on top of Django's CommonPasswordValidator (20,000 common passwords).
+
+    zxcvbn (PyPI) ships the 30,000 most frequent passwords of Xato's 10-million-password leak and
+    lists of words and names; a password in that leaked list, or one zxcvbn estimates easy to guess
+    (score below `min_score` of 0-4, e.g. "wachtwoord1234" or a name with a year), is refused.
+    No password leaves the server: there is no online lookup.
+    """
+
+    # zxcvbn's matching grows quickly with the length; a password this long is not guessable anyway.
+    MAX_CHECKED_LENGTH = 128
+
+    def __init__(self, min_score: int = 3) -> None:
+        self.min_score = min_score
+
+    @staticmethod
+    def _leaked() -> frozenset[str]:
+        global _LEAKED
+        if _LEAKED is None:
+            from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+            _LEAKED = frozenset(FREQUENCY_LISTS["passwords"])
+        return _LEAKED
+
+    def validate(self, password: str, user=None) -> None:
+        from zxcvbn import zxcvbn
+
+        if password.lower().strip() in self._leaked():
+            raise ValidationError(
+                gettext("This password appears in lists of leaked passwords."), code="password_leaked"
+            )
+        hints = []
+        if user is not None:
+            email = getattr(user, "email", "") or ""
+            hints = [value for value in (email, email.split("@")[0], user.first_name, user.last_name) if value]
+        result = zxcvbn(password[: self.MAX_CHECKED_LENGTH], user_inputs=hints)
+        if result["score"] < self.min_score:
+            raise ValidationError(
+                gettext("This password is too easy to guess. Use a few unrelated words, for example."),
+                code="password_guessable",
+            )
+
+    def get_help_text(self) -> str:
+        return gettext("Your password cannot be a leaked password or one that is easy to guess.")
+
+
+_LEAKED: frozenset[str] | None = None

@@ -5,6 +5,7 @@ import pytest
 from campagne.factories import PublishedStoryFactory, StoryFactory
 from campagne.models import EducationPath, LifeStage, Story
 from contactpunt.models import Branch, Function
+from contactpunt.testing import log_in
 
 from .gallery_helpers import GALLERY, story_ids
 
@@ -76,7 +77,7 @@ def test_a_card_shows_tile_name_function_organisation_and_quote(client, stories)
 
 @pytest.mark.parametrize("user", ["coordinator_a", "employer_a", "administrator"])
 def test_logged_in_users_see_the_same_gallery(client, stories, request, user):
-    client.force_login(request.getfixturevalue(user))
+    log_in(client, request.getfixturevalue(user))
 
     assert sorted(_shown(client)) == sorted(story.pk for story in stories.values())
 

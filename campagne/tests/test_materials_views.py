@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from campagne.factories import CampaignMaterialFactory
 from campagne.models import CampaignMaterial
+from contactpunt.testing import log_in
 from werkgevers.factories import EmployerFactory, LocationFactory
 
 from .material_helpers import PDF, office
@@ -129,14 +130,14 @@ def test_the_other_employer_sees_the_other_region(employer_b_client, shared):
 def test_an_employer_of_a_location_in_another_region_sees_that_region_too(employer_a, shared, region_b):
     LocationFactory(organisation=employer_a.organisation, postcode="3511 AA", place="Utrecht", region=region_b)
     client = Client()
-    client.force_login(employer_a)
+    log_in(client, employer_a)
 
     assert "Sjabloon Utrecht" in client.get(EMPLOYER_LIST).text
 
 
 def test_an_employer_without_an_organisation_is_refused(shared):
     client = Client()
-    client.force_login(EmployerFactory(organisation=None))
+    log_in(client, EmployerFactory(organisation=None))
 
     assert client.get(EMPLOYER_LIST).status_code == 403
     assert client.get(_download_url(shared["national"])).status_code == 404

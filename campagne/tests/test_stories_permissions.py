@@ -21,6 +21,7 @@ from campagne.factories import PublishedStoryFactory, StoryFactory, SubmittedSto
 from campagne.models import Poster, Story, StoryTag
 from campagne.views import stories as story_views
 from contactpunt.models import Notification, OutboxMail
+from contactpunt.testing import log_in
 
 from .story_helpers import poster_of, story_data
 
@@ -180,7 +181,7 @@ def what_is_wrong(response, expected, changed: list[str]) -> str | None:
 def test_every_story_url_answers_every_persona_as_the_table_says(world, persona):
     client = Client()
     if world.users[persona] is not None:
-        client.force_login(world.users[persona])
+        log_in(client, world.users[persona])
     problems = []
     for line in EXPECTED:
         url = address(world, line)
@@ -209,7 +210,7 @@ def test_every_story_url_has_a_row():
 @pytest.mark.parametrize("persona", ["employer_a", "coordinator_a"])
 def test_the_post_only_urls_take_no_get(world, persona):
     client = Client()
-    client.force_login(world.users[persona])
+    log_in(client, world.users[persona])
     names = (
         ["employer_story_submit"]
         if persona == "employer_a"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from campagne.factories import PublishedStoryFactory, StoryFactory
 from campagne.models import EducationPath, LifeStage, Story
 from contactpunt.models import Branch, Function
+from contactpunt.testing import log_in
 from werkgevers.factories import OfferFactory, PlaceOfferFactory
 from werkgevers.models import Offer, OfferKind
 
@@ -79,7 +80,7 @@ def test_the_large_image_has_a_srcset_with_medium_and_large(client, organisation
 @pytest.mark.parametrize("user", [None, "coordinator_a", "coordinator_b", "employer_b", "administrator"])
 def test_everyone_sees_a_published_story(client, story, request, user):
     if user:
-        client.force_login(request.getfixturevalue(user))
+        log_in(client, request.getfixturevalue(user))
 
     assert client.get(url(story)).status_code == 200
 
@@ -98,7 +99,7 @@ def test_everyone_sees_a_published_story(client, story, request, user):
 def test_a_story_not_in_the_gallery_gets_a_friendly_404(client, organisation_a, request, status, photo_status, user):
     hidden = StoryFactory(organisation=organisation_a, status=status, photo_status=photo_status, first_name="Geheim")
     if user:
-        client.force_login(request.getfixturevalue(user))
+        log_in(client, request.getfixturevalue(user))
 
     response = client.get(url(hidden))
 

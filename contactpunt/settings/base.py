@@ -284,6 +284,9 @@ PRIVACY_STATEMENT_VERSION = "2026-11"
 
 # The public intake: per-IP limit (django-ratelimit rate string).
 INTAKE_RATE_LIMIT = env.str("INTAKE_RATE_LIMIT", default="10/h")
+# The personal-link request at /mijn-gegevens/: per IP and per e-mail address.
+PERSONAL_LINK_RATE_LIMIT_IP = env.str("PERSONAL_LINK_RATE_LIMIT_IP", default="10/h")
+PERSONAL_LINK_RATE_LIMIT_EMAIL = env.str("PERSONAL_LINK_RATE_LIMIT_EMAIL", default="3/h")
 RATELIMIT_VIEW = "contactpunt.views.rate_limited"
 # When the cache cannot count (Redis down), let the request through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
@@ -330,9 +333,6 @@ CAMPAIGN_HASHTAG = "ikzorg"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-# The personal-link request at /mijn-gegevens/: per IP and per e-mail address.
-PERSONAL_LINK_RATE_LIMIT_IP = env.str("PERSONAL_LINK_RATE_LIMIT_IP", default="10/h")
-PERSONAL_LINK_RATE_LIMIT_EMAIL = env.str("PERSONAL_LINK_RATE_LIMIT_EMAIL", default="3/h")
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
@@ -342,6 +342,8 @@ PERSONAL_LINK_RATE_LIMIT_EMAIL = env.str("PERSONAL_LINK_RATE_LIMIT_EMAIL", defau
 
 CELERY_BEAT_SCHEDULE = {
     "rematch-all-nightly": {"task": "kandidaten.tasks.rematch_all", "schedule": crontab(hour=2, minute=30)},
+    # Privacy (kandidaten.privacy): retention warnings, erasure after the period without activity, clean-up.
+    "privacy-retention-nightly": {"task": "kandidaten.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
     "campaign-sweep-image-work": {"task": "campagne.tasks.sweep_image_work", "schedule": 5 * 60.0},
@@ -360,5 +362,3 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=16, minute=0),
     },
 }
-    # Privacy (kandidaten.privacy): retention warnings, erasure after the period without activity, clean-up.
-    "privacy-retention-nightly": {"task": "kandidaten.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},

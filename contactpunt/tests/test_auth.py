@@ -66,10 +66,19 @@ def test_the_login_page_asks_for_an_e_mail_address_in_dutch(client):
 def test_a_coordinator_logs_in_with_their_e_mail_address(client, coordinator_a):
     response = client.post("/accounts/login/", {"username": "coordinator.a@contactpunt.example", "password": PASSWORD})
 
+    # Logged in with the password; the code step comes next (tests/test_two_factor.py).
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/accounts/tweestapsverificatie/instellen/?next=%2Fstart%2F"
+    assert client.session["_auth_user_id"] == str(coordinator_a.pk)
+
+
+def test_an_employer_logs_in_with_their_e_mail_address(client, employer_a):
+    response = client.post("/accounts/login/", {"username": "werkgever.a@zorg.example", "password": PASSWORD})
+
     assert response.status_code == 302
     assert response.headers["Location"] == "/start/"
-    assert client.session["_auth_user_id"] == str(coordinator_a.pk)
-    assert client.get("/start/").headers["Location"] == "/dashboard/"
+    assert client.session["_auth_user_id"] == str(employer_a.pk)
+    assert client.get("/start/").headers["Location"] == "/werkgever/"
 
 
 def test_the_e_mail_address_is_not_case_sensitive_at_login(client, coordinator_a):
@@ -97,7 +106,7 @@ def test_login_follows_next(client, coordinator_a):
     )
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/dashboard/"
+    assert response.headers["Location"] == "/accounts/tweestapsverificatie/instellen/?next=%2Fdashboard%2F"
 
 
 def test_login_refuses_a_wrong_password_with_a_dutch_error(client, coordinator_a):

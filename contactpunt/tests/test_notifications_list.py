@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contactpunt.factories import NotificationFactory
 from contactpunt.models import Notification
+from contactpunt.testing import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_opening_by_get_changes_nothing(client_a, coordinator_a):
 def test_a_post_without_csrf_token_is_refused(coordinator_a):
     notification = NotificationFactory(user=coordinator_a)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator_a)
+    log_in(client, coordinator_a)
 
     assert client.post(opening(notification)).status_code == 403
     assert client.post(READ_ALL).status_code == 403

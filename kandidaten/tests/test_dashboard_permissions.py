@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.factories import CoordinatorFactory
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory, MatchFactory
 from kandidaten.models import Candidate, Status, TimelineEvent
 from kandidaten.urls import urlpatterns
@@ -23,9 +24,9 @@ from werkgevers.factories import OfferFactory
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"intake", "intake_done"}
-DASHBOARD_URLS = sorted(pattern.name for pattern in urlpatterns if pattern.name not in PUBLIC)
 # The candidate's own pages (a personal link, no account): kandidaten/tests/test_candidate_self_service.py.
 PUBLIC |= {pattern.name for pattern in urlpatterns if pattern.name.startswith("privacy_")}
+DASHBOARD_URLS = sorted(pattern.name for pattern in urlpatterns if pattern.name not in PUBLIC)
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,12 @@ CASES: dict[str, Case] = {
         candidate=True,
         args=on_annas_match,
     ),
-}
     "erasure_requests": Case(calls=(Call("get"),)),
     "erasure_request_record": Case(calls=(Call("post", ok=302),), candidate=True, args=on_anna),
     "erasure_carry_out": Case(
         calls=(Call("get"), Call("post", lambda world: {"confirm": "on"}, ok=302)), candidate=True, args=on_anna
     ),
+}
 
 
 @pytest.fixture
@@ -180,7 +181,7 @@ def call(client: Client, name: str, case: Case, request: Call, world) -> object:
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 

@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from contactpunt.factories import CoordinatorFactory, RegionFactory
 from contactpunt.models import Branch, NextStep, TargetGroup
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory, ContactMomentFactory, bulk_candidates
 from kandidaten.models import Candidate, Source, Status, StopReason, TimelineEvent
 
@@ -44,7 +45,7 @@ def test_a_coordinator_sees_the_candidates_of_their_region_only(client_a, region
 
 def test_a_coordinator_of_two_regions_sees_both_and_can_narrow_to_one(region_a, region_b, client):
     coordinator = CoordinatorFactory(regions=[region_a, region_b])
-    client.force_login(coordinator)
+    log_in(client, coordinator)
     CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
     CandidateFactory(region=region_b, first_name="Bram", last_name="Bakker")
 
@@ -66,7 +67,7 @@ def test_administrators_see_every_region_and_filter_by_region(administrator_clie
 
 def test_a_region_of_someone_else_is_not_a_choice_for_a_coordinator(region_a, region_b, client):
     coordinator = CoordinatorFactory(regions=[region_a, region_b])
-    client.force_login(coordinator)
+    log_in(client, coordinator)
     other = CandidateFactory(region=RegionFactory(name="Flevoland", slug="flevoland"))
 
     response = client.get(INBOX, {"region": other.region_id})
@@ -464,6 +465,6 @@ def test_the_search_of_one_coordinator_is_not_the_search_of_another(client_a, cl
     CandidateFactory(region=region_a, first_name="Bram", last_name="Bakker")
     search(client_a, "Jansen")
     colleague = CoordinatorFactory(email="collega@contactpunt.example", regions=[region_a])
-    client.force_login(colleague)
+    log_in(client, colleague)
 
     assert sorted(rows(client.get(INBOX))) == ["Anna Jansen", "Bram Bakker"]

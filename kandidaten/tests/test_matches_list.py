@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.factories import CoordinatorFactory
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory, MatchFactory, bulk_candidates
 from kandidaten.models import Match
 from werkgevers.factories import LocationFactory, OfferFactory, PlaceOfferFactory
@@ -102,7 +103,7 @@ def test_a_coordinator_of_one_region_has_no_region_filter(client_a, world):
 
 def test_region_filter_for_a_coordinator_of_two_regions(world, region_a, region_b, client):
     both = CoordinatorFactory(regions=[region_a, region_b])
-    client.force_login(both)
+    log_in(client, both)
 
     everything = shown(client.get(URL))
     utrecht = shown(client.get(URL, {"region": str(region_b.pk)}))

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory, MatchFactory
 from kandidaten.models import Match
 from werkgevers.factories import OfferFactory
@@ -67,7 +68,7 @@ def test_an_offer_of_my_region_does_not_open_a_candidate_of_another_region(clien
 @pytest.mark.parametrize("who", ["employer_a", "employer_b"])
 def test_employers_are_refused(request, match, who):
     client = Client()
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
 
     assert client.get(reverse("kandidaten:new_matches")).status_code == 403
     for url, data in decide_urls(match):

@@ -6,6 +6,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from contactpunt.models import OutboxMail
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory, intake_form_data
 from kandidaten.forms import PhoneIntakeForm
 from kandidaten.models import Candidate, Consent, TimelineEvent
@@ -252,7 +253,7 @@ def test_the_duplicate_check_runs_a_fixed_number_of_queries(client_a, region_a, 
 
 def test_the_duplicate_check_needs_the_csrf_token(coordinator_a):
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(coordinator_a)
+    log_in(strict, coordinator_a)
 
     response = strict.post(DUPLICATES_URL, {"email": "anna.devries@example.org"})
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.factories import EmployerUserFactory
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory
 from kandidaten.models import TimelineEvent
 from werkgevers.factories import OfferFactory, PlaceOfferFactory, RegistrationFactory
@@ -170,7 +171,7 @@ def test_coordinators_and_administrators_get_403(request, persona, offer, regist
 
 def test_an_employer_user_without_an_organisation_gets_403(offer, registrations):
     client = Client()
-    client.force_login(EmployerUserFactory(organisation=None))
+    log_in(client, EmployerUserFactory(organisation=None))
 
     assert client.get(url(offer)).status_code == 403
 

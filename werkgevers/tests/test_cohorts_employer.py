@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.factories import RegionFactory
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory
 from kandidaten.models import ConsentPurpose
 from werkgevers import cohorts as services
@@ -222,7 +223,7 @@ def test_an_inactive_location_still_counts_but_a_location_elsewhere_does_not(cli
 
     organisation = OrganisationFactory(name="Elders Zorg", home_region=RegionFactory(name="Zeeland", slug="zeeland"))
     LocationFactory(organisation=organisation, region=organisation.home_region)
-    client.force_login(EmployerFactory(organisation=organisation))
+    log_in(client, EmployerFactory(organisation=organisation))
 
     assert client.get(detail(cohort)).status_code == 404
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from contactpunt.factories import EmployerUserFactory
 from contactpunt.models import Branch, Function, NextStep
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory
 from kandidaten.models import Consent, ConsentPurpose, TimelineEvent
 from werkgevers.factories import EmployerFactory, IntroductionFactory, PlaceOfferFactory
@@ -260,14 +261,14 @@ def test_coordinators_and_administrators_do_not_use_the_employer_portal(request,
 
 
 def test_an_employer_user_without_an_organisation_is_refused(client, region_a):
-    client.force_login(EmployerUserFactory(organisation=None))
+    log_in(client, EmployerUserFactory(organisation=None))
 
     assert client.get(LIST).status_code == 403
 
 
 def test_another_user_of_the_same_organisation_may_answer(client, region_a, offer_a, organisation_a):
     introduction = IntroductionFactory(candidate=candidate(region_a, shares=False), offer=offer_a)
-    client.force_login(EmployerFactory(organisation=organisation_a))
+    log_in(client, EmployerFactory(organisation=organisation_a))
 
     assert client.get(detail(introduction)).status_code == 200
 

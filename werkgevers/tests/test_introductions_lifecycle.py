@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory
 from kandidaten.models import Status, TimelineEvent
 from werkgevers.factories import (
@@ -292,7 +293,7 @@ def test_the_other_employer_sees_the_introduction_closed_and_cannot_act_on_it(
     client, employer_a_client, employer_a, introduction, anna, region_a, django_capture_on_commit_callbacks
 ):
     other = IntroductionFactory(candidate=anna, offer=other_employer(region_a, "Zorg Oost"))
-    client.force_login(EmployerFactory(organisation=other.offer.organisation))
+    log_in(client, EmployerFactory(organisation=other.offer.organisation))
     post(employer_a_client, answer(introduction), {"decision": "invite"}, django_capture_on_commit_callbacks)
     post(employer_a_client, outcome(introduction), {"outcome": "started"}, django_capture_on_commit_callbacks)
 

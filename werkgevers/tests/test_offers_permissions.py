@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contactpunt.factories import CoordinatorFactory, EmployerUserFactory
+from contactpunt.testing import log_in
 from werkgevers.factories import OfferFactory
 from werkgevers.models import Offer
 
@@ -92,7 +93,7 @@ def test_coordinators_and_administrators_get_403_in_the_employer_portal(
 @pytest.mark.parametrize(("name", "method", "with_offer"), EMPLOYER_URLS)
 def test_an_employer_user_without_an_organisation_gets_403(offer_a, name, method, with_offer):
     client = Client()
-    client.force_login(EmployerUserFactory(organisation=None))
+    log_in(client, EmployerUserFactory(organisation=None))
 
     response = call(client, name, method, offer_a if with_offer else None, {"action": "close"})
 
@@ -140,7 +141,7 @@ def test_coordinators_of_the_region_and_administrators_see_the_offer(request, of
 
 def test_a_coordinator_of_both_regions_sees_it(region_a, region_b, offer_a):
     client = Client()
-    client.force_login(CoordinatorFactory(regions=[region_a, region_b]))
+    log_in(client, CoordinatorFactory(regions=[region_a, region_b]))
 
     assert call(client, "coordinator_offer", "get", offer_a).status_code == 200
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contactpunt.factories import CoordinatorFactory
 from contactpunt.models import Function
+from contactpunt.testing import log_in
 from werkgevers.factories import IntroductionFactory
 from werkgevers.models import Offer, OfferKind
 
@@ -130,7 +131,7 @@ def test_coordinator_list_queries_for_a_coordinator_of_two_regions(
     fill(organisation_a, count // 2)
     fill(organisation_b, count // 2)
     client = Client()
-    client.force_login(CoordinatorFactory(regions=[region_a, region_b]))
+    log_in(client, CoordinatorFactory(regions=[region_a, region_b]))
 
     with django_assert_num_queries(COORDINATOR_QUERIES):
         response = client.get(COORDINATOR_LIST)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contactpunt.factories import EmployerUserFactory
 from contactpunt.models import Branch
+from contactpunt.testing import log_in
 from werkgevers.factories import (
     CohortPledgeFactory,
     ContactPersonFactory,
@@ -74,7 +75,7 @@ def test_a_new_organisation_is_told_what_to_add_first(region_a):
     organisation = Organisation.objects.create(name="Nieuw Zorg", kvk_number="55555555", home_region=region_a)
     user = EmployerUserFactory(organisation=organisation)
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
 
     html = client.get(HOME).content.decode()
 

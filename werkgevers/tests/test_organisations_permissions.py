@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contactpunt.factories import EmployerUserFactory
+from contactpunt.testing import log_in
 from werkgevers.factories import ContactPersonFactory
 from werkgevers.models import AccessRequest, ContactPerson, Invitation, Location, Organisation
 
@@ -57,7 +58,7 @@ def world(region_a, region_b, coordinator_a, coordinator_b, administrator, organ
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from contactpunt.models import Branch, EducationLevel, OutboxMail, User
+from contactpunt.testing import log_in
 from kandidaten.factories import CandidateFactory
 from kandidaten.models import Candidate, TimelineEvent
 from werkgevers import urls as werkgevers_urls
@@ -509,7 +510,7 @@ def changes(before: dict, after: dict) -> list[str]:
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        log_in(client, user)
     return client
 
 

@@ -1,16 +1,18 @@
 """`python manage.py demo`: fictional Dutch demo data, then the portal URL and the demo logins."""
 
+import io
 import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import segno
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from contactpunt.demo import DemoResult, build_demo
+from contactpunt.demo import DemoResult, build_demo, demo_totp_url
 from contactpunt.geodata import GeodataError
 
 
@@ -122,3 +124,16 @@ class Command(BaseCommand):
         widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
         for row in [header, tuple("-" * width for width in widths), *rows]:
             write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        write("")
+        write(
+            _(
+                "Coordinators and the administrator also enter a code from an authenticator app after the "
+                "password (two-step verification). Add this key to the app (time-based, 6 digits), or scan "
+                "the QR code below; one entry serves every demo account:"
+            )
+        )
+        write("  " + " ".join(result.totp_secret[i : i + 4] for i in range(0, len(result.totp_secret), 4)))
+        write(_("No app at hand? `python manage.py demo_code` prints the current code."))
+        qr = io.StringIO()
+        segno.make(demo_totp_url(), error="l").terminal(out=qr, compact=True)
+        write(qr.getvalue())
