@@ -142,6 +142,22 @@ MATRIX = [
     row("password_reset_confirm",               GET,  "reset link",        302, 302, 302, 302, 302, 302, 302),
     row("password_reset_confirm",               GET,  "bad reset link",    200, 200, 200, 200, 200, 200, 200),
     row("password_reset_complete",              GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    # Two-step verification and the account (contactpunt.auth_views). Every logged-in persona here
+    # is verified already (or, for employers, has no app), so the code page sends them on.
+    row("two_factor_verify",                    GET,  "-",                 L,   L,   302, 302, 302, 302, 302),
+    row("two_factor_verify",                    POST, "-",                 L,   L,   302, 302, 302, 302, 302),
+    row("two_factor_setup",                     GET,  "-",                 L,   L,   200, 200, 200, 200, 200),
+    row("two_factor_setup",                     POST, "-",                 L,   L,   400, 400, 400, 400, 400),
+    row("two_factor_recovery_codes",            GET,  "-",                 L,   L,   302, 302, 302, 302, 302),
+    row("two_factor_recovery_codes",            POST, "-",                 L,   L,   405, 405, 405, 405, 405),
+    row("account_two_factor",                   GET,  "-",                 L,   L,   200, 200, 200, 200, 200),
+    row("account_two_factor",                   POST, "-",                 L,   L,   405, 405, 405, 405, 405),
+    row("two_factor_new_recovery_codes",        GET,  "-",                 L,   L,   405, 405, 405, 405, 405),
+    row("two_factor_new_recovery_codes",        POST, "-",                 L,   L,   302, 302, 302, 302, 302),
+    row("two_factor_switch_off",                GET,  "-",                 L,   L,   405, 405, 405, 405, 405),
+    row("two_factor_switch_off",                POST, "-",                 L,   L,   302, 302, 302, 302, 302),
+    row("account_email",                        GET,  "-",                 L,   L,   200, 200, 200, 200, 200),
+    row("account_email",                        POST, "-",                 L,   L,   200, 200, 200, 200, 200),
     row("set_language",                         POST, "-",                 302, 302, 302, 302, 302, 302, 302),
     # kandidaten: the public intake; the coordinator dashboard (another region's candidate: 404).
     row("kandidaten:intake",                    GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
