@@ -8,85 +8,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contactpunt', '0006_audit_event'),
-        ('kandidaten', '0007_candidate_source_tag'),
+        ("contactpunt", "0006_audit_event"),
+        ("kandidaten", "0007_candidate_source_tag"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidate',
-            name='erased_at',
-            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='details erased'),
+            model_name="candidate",
+            name="erased_at",
+            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="details erased"),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='retention_warned_at',
+            model_name="candidate",
+            name="retention_warned_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='candidate',
-            name='stop_reason',
-            field=models.CharField(blank=True, choices=[('not_reachable', 'Could not be reached'), ('no_longer_interested', 'No longer interested'), ('found_work_elsewhere', 'Found work outside zorg en welzijn'), ('not_suitable', 'Care work does not suit them'), ('circumstances', 'Personal circumstances'), ('moved', 'Moved out of the region'), ('other', 'Other'), ('erased', 'Details erased (privacy)')], max_length=30, verbose_name='reason for stopping'),
+            model_name="candidate",
+            name="stop_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_reachable", "Could not be reached"),
+                    ("no_longer_interested", "No longer interested"),
+                    ("found_work_elsewhere", "Found work outside zorg en welzijn"),
+                    ("not_suitable", "Care work does not suit them"),
+                    ("circumstances", "Personal circumstances"),
+                    ("moved", "Moved out of the region"),
+                    ("other", "Other"),
+                    ("erased", "Details erased (privacy)"),
+                ],
+                max_length=30,
+                verbose_name="reason for stopping",
+            ),
         ),
         migrations.AlterField(
-            model_name='timelineevent',
-            name='kind',
-            field=models.CharField(choices=[('signup', 'Sign-up'), ('contact', 'Contact moment'), ('status', 'Status change'), ('assignment', 'Assignment'), ('edit', 'Details changed'), ('routing', 'Region changed'), ('merge', 'Merged'), ('registration', 'Activity registration'), ('introduction', 'Introduction to an employer'), ('cohort', 'BBL class'), ('self_service', 'By the candidate'), ('privacy', 'Privacy')], max_length=20),
+            model_name="timelineevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signup", "Sign-up"),
+                    ("contact", "Contact moment"),
+                    ("status", "Status change"),
+                    ("assignment", "Assignment"),
+                    ("edit", "Details changed"),
+                    ("routing", "Region changed"),
+                    ("merge", "Merged"),
+                    ("registration", "Activity registration"),
+                    ("introduction", "Introduction to an employer"),
+                    ("cohort", "BBL class"),
+                    ("self_service", "By the candidate"),
+                    ("privacy", "Privacy"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='PersonalLink',
+            name="PersonalLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(db_index=True)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='personal_links', to='kandidaten.candidate')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(db_index=True)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="personal_links",
+                        to="kandidaten.candidate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personal link',
-                'verbose_name_plural': 'personal links',
-                'ordering': ['-created_at'],
+                "verbose_name": "personal link",
+                "verbose_name_plural": "personal links",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionSettings',
+            name="RetentionSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inactive_months', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1)], verbose_name='erase candidates after this many months without activity')),
-                ('warning_days', models.PositiveSmallIntegerField(default=30, verbose_name='warn the candidate this many days before')),
-                ('activity_only_months', models.PositiveSmallIntegerField(default=6, validators=[django.core.validators.MinValueValidator(1)], verbose_name='erase people who only signed up for an activity, this many months after it')),
-                ('sent_mail_days', models.PositiveSmallIntegerField(default=90, validators=[django.core.validators.MinValueValidator(1)], verbose_name='delete sent e-mails from the outbox after this many days')),
-                ('link_hours', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(168)], verbose_name='personal link valid for this many hours')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "inactive_months",
+                    models.PositiveSmallIntegerField(
+                        default=12,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="erase candidates after this many months without activity",
+                    ),
+                ),
+                (
+                    "warning_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, verbose_name="warn the candidate this many days before"
+                    ),
+                ),
+                (
+                    "activity_only_months",
+                    models.PositiveSmallIntegerField(
+                        default=6,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="erase people who only signed up for an activity, this many months after it",
+                    ),
+                ),
+                (
+                    "sent_mail_days",
+                    models.PositiveSmallIntegerField(
+                        default=90,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="delete sent e-mails from the outbox after this many days",
+                    ),
+                ),
+                (
+                    "link_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(168),
+                        ],
+                        verbose_name="personal link valid for this many hours",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'retention settings',
-                'verbose_name_plural': 'retention settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='retention_settings_singleton')],
+                "verbose_name": "retention settings",
+                "verbose_name_plural": "retention settings",
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("pk", 1)), name="retention_settings_singleton")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ErasureRequest',
+            name="ErasureRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('via', models.CharField(choices=[('personal_link', 'Through the personal link'), ('coordinator', 'Received by a coordinator'), ('retention', 'Retention period ended')], max_length=20, verbose_name='received')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
-                ('due_on', models.DateField(verbose_name='deadline')),
-                ('carried_out_at', models.DateTimeField(blank=True, null=True, verbose_name='carried out')),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='erasure_requests', to='kandidaten.candidate')),
-                ('carried_out_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('confirmation_mail', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contactpunt.outboxmail')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("personal_link", "Through the personal link"),
+                            ("coordinator", "Received by a coordinator"),
+                            ("retention", "Retention period ended"),
+                        ],
+                        max_length=20,
+                        verbose_name="received",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="requested")),
+                ("due_on", models.DateField(verbose_name="deadline")),
+                ("carried_out_at", models.DateTimeField(blank=True, null=True, verbose_name="carried out")),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="erasure_requests",
+                        to="kandidaten.candidate",
+                    ),
+                ),
+                (
+                    "carried_out_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "confirmation_mail",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contactpunt.outboxmail",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'erasure request',
-                'verbose_name_plural': 'erasure requests',
-                'ordering': ['due_on', 'requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('carried_out_at__isnull', True)), fields=('candidate',), name='erasure_request_one_open')],
+                "verbose_name": "erasure request",
+                "verbose_name_plural": "erasure requests",
+                "ordering": ["due_on", "requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("carried_out_at__isnull", True)),
+                        fields=("candidate",),
+                        name="erasure_request_one_open",
+                    )
+                ],
             },
         ),
     ]
