@@ -140,9 +140,10 @@ def _lock_identity(key: str, phone: str) -> None:
     if connection.vendor != "postgresql":
         return
     locks = sorted({zlib.crc32(f"email:{key}".encode()), zlib.crc32(f"phone:{phone}".encode())})
+    # One round trip; the locks are taken in the order listed (ascending), as every sign-up does.
+    calls = ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(locks))
     with connection.cursor() as cursor:
-        for lock in locks:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SIGNUP_LOCK_NAMESPACE, lock - 2**31])
+        cursor.execute(f"SELECT {calls}", [value for lock in locks for value in (SIGNUP_LOCK_NAMESPACE, lock - 2**31)])
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,8 @@ def candidate_register(
     for name, values in relations.items():
         values = list(values)
         if created:
-            getattr(candidate, name).set(values)
+            if values:  # nothing to compare with yet: one INSERT each, none for an empty list
+                getattr(candidate, name).add(*values)
         elif values and {item.pk for item in values} != set(getattr(candidate, name).values_list("pk", flat=True)):
             # Like the other fields: a repeat sign-up that leaves a list empty keeps what was known.
             getattr(candidate, name).set(values)
