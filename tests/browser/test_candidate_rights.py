@@ -34,7 +34,7 @@ def test_a_candidate_requests_the_link_downloads_their_data_and_erases_it(page, 
 
     # The privacy statement points to the page; the person asks for a link there.
     page.goto("/privacy/")
-    page.get_by_role("link", name="Mijn gegevens").click()
+    page.get_by_role("main").get_by_role("link", name="Mijn gegevens", exact=True).click()
     expect(page).to_have_url(re.compile(r"/mijn-gegevens/$"))
     assert_accessible(page, "the link request")
     page.get_by_label("Je e-mailadres").fill("Sanne.Dekker@example.org")
