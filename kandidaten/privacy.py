@@ -818,7 +818,9 @@ def delete_sent_mails(*, now: datetime, retention: RetentionSettings) -> int:
     from contactpunt.mail import MAX_ATTEMPTS
 
     cutoff = now - timedelta(days=retention.sent_mail_days)
-    kept = ErasureRequest.objects.filter(confirmation_mail__isnull=False).values("confirmation_mail")
+    # An erasure confirmation waits until its address has been wiped (scrub_erasure_confirmations).
+    kept = ErasureRequest.objects.filter(confirmation_mail__isnull=False).exclude(confirmation_mail__to="")
+    kept = kept.values("confirmation_mail")
     deleted, _ = (
         OutboxMail.objects.filter(
             Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS, created_at__lt=cutoff)

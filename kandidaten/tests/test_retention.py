@@ -353,3 +353,20 @@ def test_cancel_links_of_activities_long_past_stop_working(
         registration_by_token(old_token)
     assert registration_by_token(recent_token).offer == last_week
     assert Registration.objects.filter(pk=old.pk).exists()
+
+
+def test_an_erasure_confirmation_is_kept_until_its_address_is_wiped_then_deleted_like_any_mail(
+    region_a, django_capture_on_commit_callbacks
+):
+    candidate = CandidateFactory(region=region_a, email="weg@example.org")
+    erasure = privacy.erase_candidate(candidate=candidate, via="coordinator")  # not sent: no commit ran
+    mail = OutboxMail.objects.get(pk=erasure.confirmation_mail_id)
+    later = timezone.now() + timedelta(days=91)
+    OutboxMail.objects.filter(pk=mail.pk).update(attempts=8)  # given up by the outbox
+
+    privacy.delete_sent_mails(now=later, retention=RetentionSettings.current())
+    assert OutboxMail.objects.get(pk=mail.pk).to == "weg@example.org"  # kept: the address is still to wipe
+
+    _run(later, django_capture_on_commit_callbacks)
+
+    assert not OutboxMail.objects.filter(to="weg@example.org").exists()
