@@ -291,6 +291,16 @@ RATELIMIT_VIEW = "contactpunt.views.rate_limited"
 # When the cache cannot count (Redis down), let the request through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
 
+# Request bodies. Form fields are read into memory up to 2.5 MB, at most 1,000 fields and 10 files
+# in one post; anything bigger or wider is refused with the Dutch 400 page, nothing saved (the
+# largest real form, an offer with all its texts, is under 30 kB). Files are streamed to disk above
+# 2.5 MB and checked by their forms (a story photo up to CAMPAIGN_PHOTO_MAX_BYTES). The proxy in
+# front caps the whole body (client_max_body_size) a little above the largest file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # A candidate must hear from a coordinator within this many working days.
 FIRST_CONTACT_WORKING_DAYS = 2
 
