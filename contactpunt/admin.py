@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .account_mail import notify_email_changed, notify_password_changed
 from .audit import Action, record
 from .models import (
     AuditEvent,
@@ -17,6 +19,15 @@ from .models import (
     TargetGroup,
     User,
 )
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """An administrator sets someone's password: that person is told by mail (contactpunt.account_mail)."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        notify_password_changed(user)
+        return user
 
 
 @admin.register(User)
@@ -36,6 +47,12 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "role", "regions", "password1", "password2"]}),
     ]
+    change_password_form = AdminPasswordChangeForm
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data and form.initial.get("email"):
+            notify_email_changed(obj, old_email=form.initial["email"])
 
 
 class RegionPostcodeRangeInline(admin.TabularInline):

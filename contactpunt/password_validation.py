@@ -32,8 +32,9 @@ class GuessablePasswordValidator:
     No password leaves the server: there is no online lookup.
     """
 
-    # zxcvbn's matching grows quickly with the length; a password this long is not guessable anyway.
-    MAX_CHECKED_LENGTH = 128
+    # zxcvbn refuses longer input (ValueError) and its matching grows quickly with the length; the
+    # first 72 characters of a longer password are what is estimated.
+    MAX_CHECKED_LENGTH = 72
 
     def __init__(self, min_score: int = 3) -> None:
         self.min_score = min_score

@@ -128,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Two-step verification (django-otp): required for coordinators and administrators, optional for
 # employers. The issuer is the name authenticator apps show above the code.
 OTP_TOTP_ISSUER = "Contactpunt Zorg en Welzijn"
+# Administrators can delete a lost phone's device in the admin, but never read its secret key.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Coordinators and administrators are logged out after this long without a request.
 IDLE_TIMEOUT = timedelta(minutes=env.int("DJANGO_IDLE_TIMEOUT_MINUTES", default=30))
 # Failed logins (django-axes): an account is locked after 5 wrong passwords, for 30 minutes after
