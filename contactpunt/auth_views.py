@@ -166,7 +166,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not two_factor.has_two_factor(user):
         return redirect(_with_next("two_factor_setup", next_url))
     form = CodeForm(request.POST or None)
-    status = 400 if request.method == "POST" else 200
+    status = 200  # a form with errors is shown again with 200, as everywhere in the portal
     if request.method == "POST" and form.is_valid():
         try:
             device = two_factor.verify_code(user, form.cleaned_data["code"])
@@ -181,7 +181,6 @@ def verify(request: HttpRequest) -> HttpResponse:
                 form.add_error(
                     "code", _("This code is not right, or it has been used already. Try the code the app shows now.")
                 )
-                status = 400
             else:
                 two_factor.mark_verified(request, device)
                 if device.__class__.__name__ == "StaticDevice":
@@ -211,7 +210,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("two_factor_verify", next_url))
     device = two_factor.start_setup(user)
     form = SetupCodeForm(request.POST or None)
-    status = 400 if request.method == "POST" else 200
+    status = 200  # a form with errors is shown again with 200, as everywhere in the portal
     if request.method == "POST" and form.is_valid():
         replacing = two_factor.has_two_factor(user)
         confirmed = two_factor.confirm_setup(user, form.cleaned_data["code"])
@@ -310,7 +309,7 @@ def switch_off(request: HttpRequest) -> HttpResponse:
             "codes_left": two_factor.recovery_codes_left(user),
             "form": form,
         }
-        return render(request, "contactpunt/account/two_factor.html", context, status=400)
+        return render(request, "contactpunt/account/two_factor.html", context)
     two_factor.switch_off(user)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     notify_two_factor_changed(user, switched_on=False)

@@ -147,7 +147,7 @@ MATRIX = [
     row("two_factor_verify",                    GET,  "-",                 L,   L,   302, 302, 302, 302, 302),
     row("two_factor_verify",                    POST, "-",                 L,   L,   302, 302, 302, 302, 302),
     row("two_factor_setup",                     GET,  "-",                 L,   L,   200, 200, 200, 200, 200),
-    row("two_factor_setup",                     POST, "-",                 L,   L,   400, 400, 400, 400, 400),
+    row("two_factor_setup",                     POST, "-",                 L,   L,   200, 200, 200, 200, 200),
     row("two_factor_recovery_codes",            GET,  "-",                 L,   L,   302, 302, 302, 302, 302),
     row("two_factor_recovery_codes",            POST, "-",                 L,   L,   405, 405, 405, 405, 405),
     row("account_two_factor",                   GET,  "-",                 L,   L,   200, 200, 200, 200, 200),

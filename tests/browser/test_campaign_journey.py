@@ -23,6 +23,7 @@ from campagne.models import LifeStage, Poster, Story
 from contactpunt.models import Branch, Function
 
 from .axe import axe_violations, describe_violations
+from .login import log_in
 from .test_employer_open_day import watched_page
 
 pytestmark = pytest.mark.browser
@@ -36,11 +37,7 @@ def _assert_accessible(page, where: str) -> None:
 
 
 def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    expect(page.get_by_role("button", name="Inloggen")).to_have_count(0)
+    log_in(page, email, PASSWORD)
 
 
 def _photo(tmp_path) -> str:

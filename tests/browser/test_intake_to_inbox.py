@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from kandidaten.models import Candidate, Status
 
 from .axe import axe_violations, describe_violations
+from .login import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +49,7 @@ def test_a_sign_up_reaches_the_inbox_of_the_coordinator_of_the_region(page, regi
     assert candidate.status == Status.NEW
 
     # The coordinator of Noord-Nederland logs in and searches the inbox by name.
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill("coordinator.a@contactpunt.example")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "coordinator.a@contactpunt.example", PASSWORD)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Inbox").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
