@@ -130,7 +130,11 @@ def _field_names(obj: Any, fields: Iterable[str]) -> list[str]:
     return names
 
 
-def _event(request_or_actor: HttpRequest | User | None, action: str) -> AuditEvent:
+# The role of a row written for a candidate using their personal link (no account, no actor).
+CANDIDATE = "candidate"
+
+
+def _event(request_or_actor: HttpRequest | User | None, action: str, *, by_candidate: bool = False) -> AuditEvent:
     """An unsaved row with who, from where and which request; the object is filled in by the caller."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
@@ -143,7 +147,10 @@ def _event(request_or_actor: HttpRequest | User | None, action: str) -> AuditEve
         event.request_id = request_id(request)
     else:
         actor = request_or_actor
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    if by_candidate:
+        # The candidate, with their personal link; a portal user logged in in the same browser is not the actor.
+        event.actor_role = CANDIDATE
+    elif actor is not None and getattr(actor, "is_authenticated", False):
         event.actor = actor
         event.actor_role = actor.role
     return event
@@ -154,9 +161,12 @@ def record(
     action: str,
     obj: Any = None,
     fields: Iterable[str] = (),
+    *,
+    by_candidate: bool = False,
 ) -> AuditEvent:
-    """Write one audit row. `obj`: a model instance, or (model or "app.model", id) for one already deleted."""
-    event = _event(request_or_actor, action)
+    """Write one audit row. `obj`: a model instance, or (model or "app.model", id) for one already deleted.
+    `by_candidate`: the candidate did it themselves, through their personal link."""
+    event = _event(request_or_actor, action, by_candidate=by_candidate)
     event.object_type, event.object_id = _object_ref(obj)
     event.fields = _field_names(obj, fields)
     event.save()

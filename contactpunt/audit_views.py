@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from .access import dashboard_view
+from .audit import CANDIDATE
 from .models import AuditEvent, User
 
 PAGE_SIZE = 50
@@ -36,7 +37,7 @@ OBJECT_TYPES = [
 OBJECT_PAGES = {"kandidaten.candidate": "kandidaten:candidate"}
 
 
-ROLES = dict(User.Role.choices)
+ROLES = {**dict(User.Role.choices), CANDIDATE: _("Candidate (personal link)")}
 
 
 def _type_choices() -> list[tuple[str, str]]:

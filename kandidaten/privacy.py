@@ -693,7 +693,11 @@ def _record_in_audit_log(candidate: Candidate, *, actor: User | None, http_reque
     """The audit log (contactpunt.audit) records the erasure by type and id only, never a name."""
     from contactpunt import audit
 
-    audit.record(http_request if http_request is not None else actor, audit.Action.ERASE, candidate)
+    # Without an actor but with a request: the candidate erased themselves through their personal link.
+    by_candidate = actor is None and http_request is not None
+    audit.record(
+        http_request if http_request is not None else actor, audit.Action.ERASE, candidate, by_candidate=by_candidate
+    )
 
 
 def _schedule_scrub() -> None:

@@ -153,7 +153,7 @@ def correct(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             # The unsaved instance carries the new values; the service compares with a fresh copy.
             changed = privacy.correct_details(candidate=Candidate.objects.get(pk=candidate.pk), details=form.details())
-            audit.record(request, audit.Action.CHANGE, candidate, fields=changed)
+            audit.record(request, audit.Action.CHANGE, candidate, fields=changed, by_candidate=True)
             if changed:
                 messages.success(request, _("Thank you: your details have been corrected."))
             else:
@@ -193,7 +193,7 @@ def download(request: HttpRequest) -> HttpResponse:
     if candidate is None:
         return _session_expired(request)
     data = privacy.export_data(candidate)
-    audit.record(request, audit.Action.EXPORT, candidate)
+    audit.record(request, audit.Action.EXPORT, candidate, by_candidate=True)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
