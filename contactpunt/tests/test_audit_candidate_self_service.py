@@ -33,3 +33,14 @@ def test_a_coordinator_logged_in_in_the_same_browser_is_not_named_as_the_actor(r
 
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert (event.actor, event.actor_role) == (None, "candidate")
+
+
+def test_changing_consents_through_the_personal_link_is_recorded_by_name_only(region_a):
+    candidate = CandidateFactory(region=region_a)
+    browser = signed_in_client(candidate)
+
+    response = browser.post(reverse("kandidaten:privacy_consents"), {"contact": "on", "campaign_news": "on"})
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGE)
+    assert (event.actor_role, event.object_id, event.fields) == ("candidate", candidate.pk, ["consents"])

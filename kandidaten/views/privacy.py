@@ -177,6 +177,7 @@ def consents(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             changed = privacy.set_consents(candidate=candidate, answers=form.answers())
             if changed:
+                audit.record(request, audit.Action.CHANGE, candidate, fields=["consents"], by_candidate=True)
                 messages.success(request, _("Your choices have been saved."))
             else:
                 messages.info(request, _("Nothing changed."))
