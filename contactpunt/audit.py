@@ -16,6 +16,8 @@ there is no request, e.g. in a task). What is written, and why (ASVS 4.0 L2 V7.1
   (an IP address is personal data of the actor under the AVG; truncation is data minimisation).
   The browser as a family and system ("Firefox/Windows"), without versions, which together with
   the address would fingerprint a person.
+* Kept AUDIT_LOG_RETENTION_DAYS (two years by default), then deleted by a nightly job
+  (`purge_expired`): storage limitation for the actors' data (AVG art. 5(1)(e)).
 * A request id (the proxy's X-Request-ID when it is a UUID or hex string, else one made here), so that
   several rows of one request, and a log line or error report of it, can be tied together.
 """
@@ -27,8 +29,10 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
 from django.dispatch import receiver
@@ -204,6 +208,22 @@ def _record_own_session(request: HttpRequest | None, action: str, user: User | N
     event.actor, event.actor_role = user, user.role
     event.object_type, event.object_id = _object_ref(user)
     event.save()
+
+
+PURGE_BATCH = 5000
+
+
+def purge_expired(now: datetime) -> int:
+    """Delete the rows older than AUDIT_LOG_RETENTION_DAYS, a batch at a time (short locks); returns how many."""
+    cutoff = now - timedelta(days=settings.AUDIT_LOG_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(
+            AuditEvent.objects.filter(created_at__lt=cutoff).order_by().values_list("id", flat=True)[:PURGE_BATCH]
+        )
+        if not ids:
+            return deleted
+        deleted += AuditEvent.objects.filter(id__in=ids).delete()[0]  # one DELETE: nothing points at a row
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import reminders
+from . import audit, reminders
 from .mail import enqueue_mail, mails_left_behind, send_mail_once
 
 # At most this many mails per sweep; beat runs the sweep every two minutes.
@@ -54,3 +54,8 @@ def send_warnings() -> int:
 @shared_task(**PERIODIC)
 def send_activity_reminders() -> int:
     return reminders.send_activity_reminders(timezone.now())
+
+
+@shared_task(**PERIODIC)
+def purge_audit_log() -> int:
+    return audit.purge_expired(timezone.now())

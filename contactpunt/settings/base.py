@@ -303,6 +303,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# The audit log (contactpunt.audit) keeps its rows this long, then the nightly job deletes them. Long
+# enough to answer "who saw my data?" for as long as a candidate is usually registered, and to
+# investigate an incident found late; the rows hold no personal data of candidates, only the actor.
+AUDIT_LOG_RETENTION_DAYS = env.int("DJANGO_AUDIT_LOG_RETENTION_DAYS", default=730)
+
 # A candidate must hear from a coordinator within this many working days.
 FIRST_CONTACT_WORKING_DAYS = 2
 
@@ -362,6 +367,8 @@ CELERY_BEAT_SCHEDULE = {
     "rematch-all-nightly": {"task": "kandidaten.tasks.rematch_all", "schedule": crontab(hour=2, minute=30)},
     # Privacy (kandidaten.privacy): retention warnings, erasure after the period without activity, clean-up.
     "privacy-retention-nightly": {"task": "kandidaten.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
+    # The audit log (contactpunt.audit): rows older than AUDIT_LOG_RETENTION_DAYS.
+    "audit-log-retention": {"task": "contactpunt.tasks.purge_audit_log", "schedule": crontab(hour=3, minute=45)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
     "campaign-sweep-image-work": {"task": "campagne.tasks.sweep_image_work", "schedule": 5 * 60.0},
