@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -22,6 +23,22 @@ from .audit import CANDIDATE
 from .models import AuditEvent, User
 
 PAGE_SIZE = 50
+# Counting millions of rows costs more than the page itself: count up to this many, then say "more".
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows (a LIMIT inside the COUNT), so the last pages past the cap
+    are not offered; filters narrow the log down instead."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
 
 # Object types the portal records; the page shows their names instead of "kandidaten.candidate".
 OBJECT_TYPES = [
@@ -126,7 +143,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     audit_filter = AuditFilter(request.GET, queryset=AuditEvent.objects.select_related("actor"))
     events = audit_filter.qs if audit_filter.is_valid() else AuditEvent.objects.none()
-    page = Paginator(events.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     type_names = dict(_type_choices())
     rows = [
         {

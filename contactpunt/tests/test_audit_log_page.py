@@ -183,3 +183,26 @@ def test_the_admin_shows_the_log_read_only(administrator_client):
     response = administrator_client.post(reverse("admin:contactpunt_auditevent_delete", args=[row.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=row.pk).exists()
+
+
+def test_a_huge_log_is_counted_only_up_to_a_cap(administrator_client, monkeypatch):
+    from contactpunt import audit_views
+
+    monkeypatch.setattr(audit_views, "COUNT_CAP", 5)
+    monkeypatch.setattr(audit_views, "PAGE_SIZE", 2)
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action="view", object_type="kandidaten.candidate", object_id=n, created_at=now - timedelta(minutes=n)
+        )
+        for n in range(1, 13)
+    )
+
+    first = administrator_client.get(URL)
+    beyond = administrator_client.get(URL, {"page": 5})
+
+    assert "Meer dan 10.000 regels passen bij deze filters" in text(first)
+    assert "Pagina 1 van 3" in text(first)
+    assert [row["event"].object_id for row in beyond.context["rows"]] == [5, 6]
+    narrowed = administrator_client.get(URL, {"object_id": 7})
+    assert "Meer dan 10.000" not in text(narrowed)
