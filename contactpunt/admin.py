@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -152,3 +154,26 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         return [record(request, Action.ERASE, (type(obj), obj.pk)) for obj in queryset]
+
+
+def _limit_admin_login(login):
+    """The admin's own login page gets the portal login's per-IP limit (one counter for both pages);
+    failed passwords per account are counted by django-axes on both already."""
+
+    @wraps(login)  # keeps Django's login_not_required mark
+    def limited_login(request, extra_context=None):
+        from django_ratelimit.core import is_ratelimited
+
+        from .auth_views import login_rate
+        from .views import rate_limited
+
+        if request.method == "POST" and is_ratelimited(
+            request, group="login", key="ip", rate=login_rate, method="POST", increment=True
+        ):
+            return rate_limited(request)
+        return login(request, extra_context)
+
+    return limited_login
+
+
+admin.site.login = _limit_admin_login(admin.site.login)

@@ -45,7 +45,7 @@ def verification_not_required(view):
     return view
 
 
-def _login_rate(group, request) -> str:
+def login_rate(group, request) -> str:
     return settings.LOGIN_RATE_LIMIT
 
 
@@ -89,7 +89,7 @@ class LoginView(auth_views.LoginView):
     """
 
     def post(self, request, *args, **kwargs):
-        if is_ratelimited(request, group="login", key="ip", rate=_login_rate, method="POST", increment=True):
+        if is_ratelimited(request, group="login", key="ip", rate=login_rate, method="POST", increment=True):
             logger.warning("Login refused: per-IP rate limit reached")
             return rate_limited(request)
         return super().post(request, *args, **kwargs)

@@ -171,3 +171,27 @@ def test_reset_mails_to_one_address_are_limited_without_telling(settings, client
     assert (unknown.status_code, unknown["Location"]) == (302, "/accounts/password_reset/done/")
     assert len(mail.outbox) == 2
     assert not OutboxMail.objects.exists()  # Django's reset mail is sent directly, not through the outbox
+
+
+def test_the_admin_login_shares_the_per_ip_limit_and_the_lockout(settings, administrator):
+    settings.LOGIN_RATE_LIMIT = "3/15m"
+    client = Client()
+    for _ in range(3):
+        attempt(client, "a@example.org", "fout")
+    refused = client.post(
+        "/admin/login/?next=/admin/", {"username": administrator.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.10"
+    )
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_counts_wrong_passwords_per_account(administrator):
+    for _ in range(5):
+        Client().post("/admin/login/", {"username": administrator.email, "password": "fout"}, REMOTE_ADDR="192.0.2.11")
+
+    response = Client().post(
+        "/admin/login/", {"username": administrator.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.12"
+    )
+
+    assert response.status_code == 429
+    assert "Account tijdelijk geblokkeerd" in response.content.decode()
