@@ -14,7 +14,6 @@ from binascii import unhexlify
 import segno
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -57,10 +56,6 @@ def needs_verification(user: User) -> bool:
     if not user.is_authenticated or user.is_verified():
         return False
     return requires_two_factor(user) or has_two_factor(user)
-
-
-def is_verified_session(request: HttpRequest) -> bool:
-    return DEVICE_ID_SESSION_KEY in request.session and request.user.is_verified()
 
 
 def normalize_code(code: str) -> str:
@@ -106,10 +101,6 @@ def start_setup(user: User) -> TOTPDevice:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
     return device
-
-
-def pending_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
 @transaction.atomic
