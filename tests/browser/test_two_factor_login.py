@@ -3,11 +3,14 @@ locks after five wrong passwords."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from base64 import b32decode
 
+import zxingcpp
 from django_otp.oath import TOTP
+from PIL import Image
 from playwright.sync_api import expect
 
 from contactpunt.testing import totp_code, totp_device
@@ -45,6 +48,13 @@ def test_a_coordinator_sets_up_the_app_and_logs_in_with_a_code(page, coordinator
     expect(page).to_have_url(re.compile(r"/accounts/tweestapsverificatie/instellen/"))
 
     secret = page.locator("#totp-secret").inner_text()
+    # The QR code, as a phone's camera reads it, holds the same key.
+    qr = page.get_by_role("img", name="QR-code om het portaal aan je authenticator-app toe te voegen")
+    scanned = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert [code.text for code in scanned] == [
+        "otpauth://totp/Contactpunt%20Zorg%20en%20Welzijn%3Acoordinator.a%40contactpunt.example"
+        f"?secret={secret.replace(' ', '')}&algorithm=SHA1&digits=6&period=30&issuer=Contactpunt%20Zorg%20en%20Welzijn"
+    ]
     page.get_by_label("Code uit de app").fill(_app_code(secret))
     page.get_by_role("button", name="Bevestigen").click()
 
