@@ -3,6 +3,7 @@ from functools import cache
 from django.conf import settings
 
 from .notifications import unread_count
+from .two_factor import needs_verification
 
 
 def portal(request):
@@ -13,4 +14,6 @@ def portal(request):
         # during this request does not, and is counted once, only when the menu shows it.
         known = getattr(user, "unread_notification_count", None)
         context["unread_notifications"] = known if known is not None else cache(lambda: unread_count(user))
+        # Logged in with the password, the code still to come: the menu offers only logging out.
+        context["verification_pending"] = needs_verification(user)
     return context

@@ -371,3 +371,22 @@ def test_a_verified_page_costs_no_extra_query_for_the_device(client_a, django_as
     with django_assert_max_num_queries(6) as queries:
         client_a.get("/meldingen/")
     assert not any("otp_totp_totpdevice" in q["sql"] and "contactpunt_user" not in q["sql"] for q in queries)
+
+
+def test_before_the_code_the_menu_offers_only_logging_out(client, coordinator_a):
+    totp_device(coordinator_a)
+    password_login(client, coordinator_a)
+
+    content = client.get(VERIFY).content.decode()
+    header = content.split("<header>", 1)[1].split("</header>", 1)[0]
+
+    assert 'href="/dashboard/"' not in header
+    assert "Meldingen" not in header
+    assert 'action="/accounts/logout/"' in header
+
+
+def test_after_the_code_the_whole_menu_is_back(client_a):
+    header = client_a.get("/").content.decode().split("<header>", 1)[1].split("</header>", 1)[0]
+
+    assert 'href="/dashboard/"' in header
+    assert "Meldingen" in header
