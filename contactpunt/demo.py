@@ -695,7 +695,7 @@ class Planner:
         self.fake.seed_instance(seed)
         self.emails: set[str] = set()
         self.phones: set[str] = set()
-        self.stop_reasons = itertools.cycle(StopReason.values)
+        self.stop_reasons = itertools.cycle(list(STOP_NOTES))  # "erased" is set by erasure, not chosen
         self.cutoff = first_contact_cutoff(now, settings.FIRST_CONTACT_WORKING_DAYS)
 
     def plan(self) -> list[CandidatePlan]:
