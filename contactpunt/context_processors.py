@@ -7,7 +7,8 @@ from .two_factor import needs_verification
 
 
 def portal(request):
-    context = {"privacy_statement_version": settings.PRIVACY_STATEMENT_VERSION}
+    # Always set: a failed template lookup is logged with the whole context, personal data included.
+    context = {"privacy_statement_version": settings.PRIVACY_STATEMENT_VERSION, "verification_pending": False}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # The user of a request comes with the count (contactpunt.backends); a user who logged in
