@@ -1,5 +1,6 @@
 """Personas every test can use: two regions, their coordinators, an administrator, an employer."""
 
+import factory.random
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -16,8 +17,13 @@ from werkgevers.factories import EmployerFactory, LocationFactory, OrganisationF
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    """Every test starts with an empty cache (rate limits) and its own media folder."""
+def _isolated(request, settings, tmp_path):
+    """Every test starts with an empty cache (rate limits) and its own media folder.
+
+    Factory names are seeded per test, so a test that checks a name is absent cannot fail on the day
+    Faker happens to give a coordinator that same name, whatever order the tests run in.
+    """
+    factory.random.reseed_random(request.node.nodeid)
     cache.clear()
     forget_reference_data()
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -50,13 +50,13 @@ def test_coordinators_and_employers_may_not_read_it(request, persona):
 
 
 def test_the_administrator_sees_who_did_what_without_personal_data(administrator_client, coordinator_a, region_a):
-    anna = CandidateFactory(region=region_a, first_name="Anna", last_name="Jansen")
-    event(actor=coordinator_a, actor_role="coordinator", object_id=anna.pk, network="203.0.113.0/24")
+    candidate = CandidateFactory(region=region_a, first_name="Quirijntje", last_name="Zwiebelhaak")
+    event(actor=coordinator_a, actor_role="coordinator", object_id=candidate.pk, network="203.0.113.0/24")
     event(
         actor=coordinator_a,
         actor_role="coordinator",
         action=AuditEvent.Action.CHANGE,
-        object_id=anna.pk,
+        object_id=candidate.pk,
         fields=["phone", "postcode"],
         user_agent="Firefox/Windows",
     )
@@ -72,8 +72,8 @@ def test_the_administrator_sees_who_did_what_without_personal_data(administrator
     assert "Telefoonnummer, Postcode" in page
     assert "203.0.113.0/24" in page and "Firefox/Windows" in page
     assert "Gewist" in page and "Kandidaat 999" in page
-    assert "Anna" not in page and "Jansen" not in page
-    assert f'href="{reverse("kandidaten:candidate", args=[anna.pk])}"' in response.content.decode()
+    assert "Quirijntje" not in page and "Zwiebelhaak" not in page
+    assert f'href="{reverse("kandidaten:candidate", args=[candidate.pk])}"' in response.content.decode()
 
 
 def test_filters_by_actor_action_object_and_date(administrator_client, coordinator_a, coordinator_b):
@@ -169,10 +169,10 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(administrator_client,
 
 
 def test_the_candidate_page_links_administrators_to_its_audit_log(administrator_client, client_a, region_a):
-    anna = CandidateFactory(region=region_a)
-    link = f"{URL}?object_type=kandidaten.candidate&amp;object_id={anna.pk}"
-    assert link in administrator_client.get(reverse("kandidaten:candidate", args=[anna.pk])).content.decode()
-    assert URL not in client_a.get(reverse("kandidaten:candidate", args=[anna.pk])).content.decode()
+    candidate = CandidateFactory(region=region_a)
+    link = f"{URL}?object_type=kandidaten.candidate&amp;object_id={candidate.pk}"
+    assert link in administrator_client.get(reverse("kandidaten:candidate", args=[candidate.pk])).content.decode()
+    assert URL not in client_a.get(reverse("kandidaten:candidate", args=[candidate.pk])).content.decode()
 
 
 def test_the_admin_shows_the_log_read_only(administrator_client):
