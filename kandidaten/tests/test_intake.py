@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -180,6 +181,27 @@ def test_thank_you_page_without_a_sign_up_is_general(client):
     html = response.content.decode()
     assert "Bedankt voor je aanmelding!" in html
     assert "We geven je aanmelding door aan het contactpunt van jouw regio" in html
+
+
+def test_a_visitor_who_signs_up_gets_no_session_and_a_short_lived_cookie_only_for_the_thank_you_page(client, region_a):
+    response = client.post(URL, intake_form_data())
+
+    assert not Session.objects.exists()
+    cookie = response.cookies["intake_done"]
+    assert cookie["path"] == DONE_URL and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert 0 < int(cookie["max-age"]) <= 600
+    assert "anna.devries" not in cookie.value
+    client.get(DONE_URL)
+    assert client.cookies["intake_done"].value == ""  # deleted: a reload greets nobody
+
+
+def test_a_forged_thank_you_cookie_is_ignored(client):
+    client.cookies["intake_done"] = '{"first_name": "<script>Mallory</script>", "region": "X"}'
+
+    html = client.get(DONE_URL).content.decode()
+
+    assert "Mallory" not in html
+    assert "Bedankt voor je aanmelding!" in html
 
 
 @pytest.mark.parametrize(
