@@ -47,6 +47,31 @@ def _candidate_url(candidate: Candidate) -> str:
     return reverse("kandidaten:candidate", args=[candidate.pk])
 
 
+def refuse_if_erased(request: HttpRequest, *candidates: Candidate) -> HttpResponse | None:
+    """The refusal when one of `candidates` is erased, else None: call it before any form or change.
+
+    An erased candidate is an anonymous stub kept for the figures: an edit form or an action would
+    put personal data back or send it to an employer. The answer goes to the candidate page (which
+    still shows the stub) with an error; htmx gets the same page through HX-Redirect. A POST reads
+    `erased_at` again under a row lock (PostgreSQL), held until the request's transaction ends: an
+    erasure running at the same moment is either seen here or waits until this action is done.
+    """
+    for candidate in candidates:
+        erased = candidate.is_erased or (
+            request.method == "POST"
+            and Candidate.objects.select_for_update().filter(pk=candidate.pk, erased_at__isnull=False).exists()
+        )
+        if erased:
+            messages.error(
+                request, _("The details of this candidate have been erased; nothing can be changed any more.")
+            )
+            url = _candidate_url(candidate)
+            if request.htmx:
+                return HttpResponse(status=204, headers={"HX-Redirect": url})
+            return redirect(url)
+    return None
+
+
 def _redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Back to the page the form was on (the inbox with its filters), if that is a page of ours."""
     target = request.POST.get("next", "")
@@ -172,6 +197,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @dashboard_view
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(_visible(request).select_related("region"), pk=pk)
+    if refused := refuse_if_erased(request, candidate):
+        return refused
     # The form works on a copy: validating a ModelForm writes into its instance, and the service
     # compares the stored values with the new ones to record what changed.
     data = request.POST if request.method == "POST" else None
@@ -199,6 +226,8 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @dashboard_view
 def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(_visible(request), pk=pk)
+    if refused := refuse_if_erased(request, candidate):
+        return refused
     form = StatusForm(request.POST, candidate=candidate)
     if not form.is_valid():
         return _render_candidate(request, pk, status_form=form)
@@ -229,6 +258,8 @@ def candidate_status(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_assign(request: HttpRequest, pk: int) -> HttpResponse:
     # Locked until the request ends (PostgreSQL), so that two people taking it at once queue up.
     candidate = get_object_or_404(_visible(request).select_for_update(), pk=pk)
+    if refused := refuse_if_erased(request, candidate):
+        return refused
     form = AssignForm(request.POST, candidate=candidate)
     if not form.is_valid():
         if form.has_error("__all__", "stale"):
@@ -254,6 +285,8 @@ def candidate_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @dashboard_view
 def contact_moment_create(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(_visible(request), pk=pk)
+    if refused := refuse_if_erased(request, candidate):
+        return refused
     form = ContactMomentForm(request.POST)
     if not form.is_valid():
         return _render_candidate(request, pk, contact_form=form)
@@ -280,6 +313,8 @@ def candidate_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpRespons
         raise Http404
     candidate = get_object_or_404(_visible(request), pk=pk)
     other = get_object_or_404(_visible(request), pk=other_pk)
+    if refused := refuse_if_erased(request, candidate, other):
+        return refused
     form = MergeForm(request.POST, candidates=(candidate, other))
     if not form.is_valid():
         messages.error(request, _("Choose which record to keep."))
@@ -315,6 +350,8 @@ def candidate_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(_visible(request), pk=pk)
     if not request.user.is_administrator:
         raise PermissionDenied
+    if refused := refuse_if_erased(request, candidate):
+        return refused
     form = HandOverForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the region to hand the candidate to."))

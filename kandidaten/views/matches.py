@@ -26,7 +26,7 @@ from werkgevers.models import DATED_KINDS, Offer
 from .. import matching, services
 from ..forms import MatchAcceptForm, MatchFilter, MatchRejectForm
 from ..models import Candidate, Match
-from .dashboard import _redirect_back
+from .dashboard import _redirect_back, refuse_if_erased
 
 PAGE_SIZE = 25
 # The candidate page shows this many open suggestions, best first, and this many decided ones.
@@ -158,6 +158,8 @@ def _decide_page(request: HttpRequest, match: Match, form, action: str) -> HttpR
 @dashboard_view
 def match_accept(request: HttpRequest, pk: int) -> HttpResponse:
     match = _visible_match(request, pk)
+    if refused := refuse_if_erased(request, match.candidate):
+        return refused
     if match.status != Match.Status.NEW:
         return _already_decided(request, match)
     dated = match.offer.kind in DATED_KINDS
@@ -201,6 +203,8 @@ def _accepted_message(result: services.MatchAccepted) -> str:
 @dashboard_view
 def match_reject(request: HttpRequest, pk: int) -> HttpResponse:
     match = _visible_match(request, pk)
+    if refused := refuse_if_erased(request, match.candidate):
+        return refused
     if match.status != Match.Status.NEW:
         return _already_decided(request, match)
     form = MatchRejectForm(request.POST, prefix=reject_prefix(match.pk))

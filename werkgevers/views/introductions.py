@@ -24,7 +24,7 @@ from contactpunt.mail import site_url
 from contactpunt.models import User
 from contactpunt.workdays import first_contact_cutoff
 from kandidaten.models import Candidate, Consent, TimelineEvent
-from kandidaten.views.dashboard import _redirect_back, _render_candidate
+from kandidaten.views.dashboard import _redirect_back, _render_candidate, refuse_if_erased
 
 from .. import introductions as services
 from ..forms.introductions import AnswerForm, IntroductionFilter, IntroductionForm, OutcomeForm, WithdrawForm
@@ -68,6 +68,8 @@ def introduction_create(request: HttpRequest, candidate_pk: int) -> HttpResponse
         Candidate.objects.visible_to(request.user).select_related("region").prefetch_related("branches", "next_steps"),
         pk=candidate_pk,
     )
+    if refused := refuse_if_erased(request, candidate):
+        return refused
     taken = set(services.open_introductions(candidate).values_list("offer_id", flat=True))
     form = IntroductionForm(request.POST, user=request.user, candidate=candidate, taken=taken)
     if form.is_valid():
@@ -117,6 +119,8 @@ def introduction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     introduction = get_object_or_404(
         services.introductions_visible_to(request.user).select_related("offer__organisation", "candidate"), pk=pk
     )
+    if refused := refuse_if_erased(request, introduction.candidate):
+        return refused
     back = reverse("kandidaten:candidate", args=[introduction.candidate_id]) + "#employers"
     form = WithdrawForm(request.POST)
     if not form.is_valid():
