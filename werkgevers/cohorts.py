@@ -188,6 +188,9 @@ def cohort_pledge(*, cohort: Cohort, organisation: Organisation, places: int, ac
 @transaction.atomic
 def cohort_place(*, cohort: Cohort, pledge: CohortPledge, candidate: Candidate, actor: User) -> CohortPlacement:
     """Place the candidate on one of the employer's pledged places in the class."""
+    if Candidate.objects.filter(pk=candidate.pk, erased_at__isnull=False).exists():
+        # An anonymous stub kept for the figures: placing it would hand it to an employer.
+        raise CohortRefused(_("The details of this candidate have been erased; they cannot be placed."), "erased")
     cohort = _lock_cohort(cohort)
     pledge = (
         CohortPledge.objects.select_for_update(of=("self",))

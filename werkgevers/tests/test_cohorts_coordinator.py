@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contactpunt.models import NextStep
+from kandidaten import privacy
 from kandidaten.factories import CandidateFactory
-from kandidaten.models import Status, TimelineEvent
+from kandidaten.models import ErasureRequest, Status, TimelineEvent
 from werkgevers import cohorts as services
 from werkgevers.factories import CohortFactory, CohortPledgeFactory, LocationFactory, OrganisationFactory
 from werkgevers.models import CohortPlacement
@@ -240,6 +241,21 @@ def test_the_service_refuses_too_when_two_coordinators_take_the_last_place(coord
         services.cohort_place(cohort=cohort, pledge=pledge, candidate=second, actor=coordinator_a)
 
     assert refused.value.code == "pledge_full"
+
+
+def test_an_erased_candidate_cannot_be_placed_even_by_a_crafted_post(client_a, coordinator_a, cohort, organisation_a):
+    pledge = CohortPledgeFactory(cohort=cohort, organisation=organisation_a)
+    erased = CandidateFactory(region=cohort.region)
+    privacy.erase_candidate(candidate=erased, via=ErasureRequest.Via.COORDINATOR, actor=coordinator_a)
+
+    response = client_a.post(place(cohort), {"candidate": erased.pk, "pledge": pledge.pk})
+
+    assert response.status_code == 200
+    assert "De gegevens van deze kandidaat zijn verwijderd; deze kandidaat kan niet worden geplaatst." in text(response)
+    assert not CohortPlacement.objects.exists()
+    with pytest.raises(services.CohortRefused) as refused:
+        services.cohort_place(cohort=cohort, pledge=pledge, candidate=erased, actor=coordinator_a)
+    assert refused.value.code == "erased"
 
 
 def test_a_candidate_of_another_region_cannot_be_placed(client_a, cohort, organisation_a, region_b):
