@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,9 +287,41 @@ def _seed_here() -> None:
     print(json.dumps(intake_form_data()))
 
 
+class ManagedProcess:
+    """A subprocess of the run (`process`) writing to `folder`/`log_name`: stopped with SIGTERM, then
+    killed if it has not ended after 15 s. The dataclasses below give it `folder` and `process`."""
+
+    log_name: ClassVar[str]
+    folder: Path
+    process: subprocess.Popen | None
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / self.log_name
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process and self.process.poll() is None else None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
 @dataclass
-class Portal:
+class Portal(ManagedProcess):
     """gunicorn serving the portal (contactpunt.wsgi) with `workers` processes."""
+
+    log_name: ClassVar[str] = "gunicorn.log"
 
     folder: Path
     environment: dict[str, str]
@@ -297,10 +330,6 @@ class Portal:
     threads: int = 1
     port: int = 0
     process: subprocess.Popen | None = field(default=None, repr=False)
-
-    @property
-    def log_path(self) -> Path:
-        return self.folder / "gunicorn.log"
 
     def start(self) -> None:
         self.port = free_port()
@@ -332,36 +361,17 @@ class Portal:
         except OSError:
             return False
 
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process and self.process.poll() is None else None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
 
 @dataclass
-class CeleryWorker:
+class CeleryWorker(ManagedProcess):
     """`celery worker` with the solo pool on the run's Redis and database, mail into `mail_dir`."""
+
+    log_name: ClassVar[str] = "celery.log"
 
     folder: Path
     environment: dict[str, str]
     mail_dir: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
-
-    @property
-    def log_path(self) -> Path:
-        return self.folder / "celery.log"
 
     def start(self) -> None:
         command = [
@@ -387,23 +397,6 @@ class CeleryWorker:
             raise RuntimeError(f"The Celery worker did not start:\n{self.log()}")
         if self.process.poll() is not None:
             raise RuntimeError(f"The Celery worker exited:\n{self.log()}")
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process and self.process.poll() is None else None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 def send_sweep(redis_url: str) -> None:
