@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contactpunt.models import Branch, Function, TargetGroup
-from kandidaten.forms import reject_markup
+from kandidaten.forms import ReferenceChoiceField, reject_markup
 
 from ..models import Offer, Organisation
 from ..offers import DATED_FIELDS, PLACE_FIELDS, VACANCY_FIELDS, fields_for_kind, kind_group, required_for_kind
@@ -88,18 +88,11 @@ class OfferForm(forms.ModelForm):
         _("Fill in a number from 1 to 100, or leave the field empty."),
         _("So that a popular offer is not flooded. Leave empty for no maximum."),
     )
-    functions = forms.ModelMultipleChoiceField(
-        label=_("Functions"),
-        queryset=Function.objects.filter(active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    target_groups = forms.ModelMultipleChoiceField(
-        label=_("Target groups welcome"),
-        queryset=TargetGroup.objects.filter(active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave empty when everybody is welcome."),
+    # Checked against the active lines by their key, so a number too big for the database is refused
+    # as an unknown choice instead of failing the query.
+    functions = ReferenceChoiceField(Function, label=_("Functions"))
+    target_groups = ReferenceChoiceField(
+        TargetGroup, label=_("Target groups welcome"), help_text=_("Leave empty when everybody is welcome.")
     )
 
     sections = [

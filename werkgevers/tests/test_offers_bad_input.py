@@ -84,6 +84,15 @@ def test_bad_input_gets_a_dutch_error_at_the_field(employer_a_client, organisati
     assert_field_error(response, field, message)
 
 
+@pytest.mark.parametrize("field", ["functions", "target_groups"])
+@pytest.mark.parametrize("value", ["18446744073709551616", "-9223372036854775809", "abc", "0x10"])
+def test_a_choice_number_the_database_cannot_hold_is_a_field_error(employer_a_client, organisation_a, field, value):
+    # Found by the hypothesis tests: on SQLite the query for such a number raised OverflowError (a 500).
+    response = post(employer_a_client, "meeloopdag", form_data("meeloopdag", organisation_a, **{field: [value]}))
+
+    assert_field_error(response, field, CHOOSE)
+
+
 def test_what_was_typed_is_kept(employer_a_client, organisation_a):
     data = form_data(OfferKind.OPEN_HUIS, organisation_a, capacity="0", title="Open huis De Linde")
 
