@@ -12,6 +12,7 @@ from contactpunt.factories import (
     RegionPostcodeRangeFactory,
 )
 from contactpunt.testing import log_in
+from kandidaten.forms import forget_reference_lines
 from kandidaten.matching import forget_reference_data
 from werkgevers.factories import EmployerFactory, LocationFactory, OrganisationFactory
 
@@ -26,10 +27,12 @@ def _isolated(request, settings, tmp_path):
     factory.random.reseed_random(request.node.nodeid)
     cache.clear()
     forget_reference_data()
+    forget_reference_lines()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()
     forget_reference_data()
+    forget_reference_lines()
 
 
 @pytest.fixture

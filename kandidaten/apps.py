@@ -10,9 +10,12 @@ class KandidatenConfig(AppConfig):
     def ready(self) -> None:
         from contactpunt.models import Branch, Function, NextStep, TargetGroup
 
-        from .forms import forget_cached_intake_form
+        from .forms import forget_cached_intake_form, forget_reference_lines
 
-        # The cached empty intake form lists these: a change shows on the next visit.
+        # The cached empty intake form lists these, and the forms check ticks against the cached lines:
+        # a change shows on the next visit.
         for model in (Branch, Function, NextStep, TargetGroup):
-            post_save.connect(forget_cached_intake_form, sender=model, dispatch_uid=f"intake_form_{model.__name__}")
-            post_delete.connect(forget_cached_intake_form, sender=model, dispatch_uid=f"intake_form_{model.__name__}_d")
+            for forget in (forget_cached_intake_form, forget_reference_lines):
+                uid = f"{forget.__name__}_{model.__name__}"
+                post_save.connect(forget, sender=model, dispatch_uid=uid)
+                post_delete.connect(forget, sender=model, dispatch_uid=f"{uid}_deleted")

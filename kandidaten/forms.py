@@ -6,6 +6,7 @@ Forms validate and normalise; saving is done by `kandidaten.services`.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from datetime import datetime
 
@@ -13,6 +14,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorList
 from django.http import HttpRequest
@@ -65,6 +67,26 @@ def validate_place(value: str) -> None:
         raise ValidationError(_("Use letters only, with spaces, hyphens or apostrophes if needed."), code="name")
 
 
+# The active lines of each reference list, kept per process for a minute: every sign-up checks its ticks
+# against them, and they change only when an administrator edits a list. A change forgets them in this
+# process at once (kandidaten.apps); other processes see it within the minute.
+REFERENCE_LINES_SECONDS = 60
+_active_lines: dict[type[models.Model], tuple[float, dict[str, models.Model]]] = {}
+
+
+def active_reference_lines(model: type[models.Model]) -> dict[str, models.Model]:
+    """The active lines of a reference list by primary key (as text), in the list's order."""
+    loaded_at, lines = _active_lines.get(model, (0.0, None))
+    if lines is None or time.monotonic() - loaded_at > REFERENCE_LINES_SECONDS:
+        lines = {str(line.pk): line for line in model.objects.filter(active=True)}
+        _active_lines[model] = (time.monotonic(), lines)
+    return lines
+
+
+def forget_reference_lines(**_signal) -> None:
+    _active_lines.clear()
+
+
 class ReferenceChoiceField(forms.ModelMultipleChoiceField):
     """Check boxes for an administrator-kept reference list (only its active lines)."""
 
@@ -72,6 +94,19 @@ class ReferenceChoiceField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(queryset=model.objects.filter(active=True), **kwargs)
+
+    def _check_values(self, value) -> list[models.Model]:
+        """The ticked lines, checked against the cached active lines instead of a query per form."""
+        lines = active_reference_lines(self.queryset.model)
+        chosen: dict[str, models.Model] = {}
+        for item in value:
+            key = str(item)
+            if key not in lines:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+            chosen[key] = lines[key]
+        return [line for key, line in lines.items() if key in chosen]
 
 
 class CandidateDetailsForm(forms.ModelForm):
