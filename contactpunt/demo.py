@@ -49,6 +49,7 @@ from kandidaten.services import (
     candidate_change_status,
     candidate_register,
     contact_moment_log,
+    follow_up_signup,
 )
 
 from .geodata import ImportResult, import_geodata
@@ -1019,10 +1020,13 @@ class _Builder:
             actor=coordinator if plan.channel == SignupChannel.PHONE else None,
         )
         candidate = registration.candidate
+        # Here and now rather than in the task after commit (which then finds it done): the mails it
+        # writes are taken out of the queue just below.
+        follow_up_signup(registration.event.pk)
         signed_up = plan.signed_up_at
         self._date_events(candidate, signed_up)
         candidate.consents.filter(recorded_at__gte=self.started).update(recorded_at=signed_up)
-        # The service wrote the sign-up confirmation (and any other mail about the sign-up) to the
+        # The follow-up wrote the sign-up confirmation (and any other mail about the sign-up) to the
         # outbox, as for a real sign-up. These people and their addresses are fictional, so the mail
         # must never be delivered (and `make run` must not print 300 mails). The rows stay, readable in
         # the admin; setting `sent_at` takes them out of the queue, so neither the on-commit task nor

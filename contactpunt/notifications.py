@@ -388,7 +388,8 @@ def preferences(kind: NotificationKind, users: Iterable[User]) -> dict[int, Noti
     return {pref.user_id: pref for pref in NotificationPreference.objects.filter(kind=kind.name, user_id__in=ids)}
 
 
-@transaction.atomic
+# Part of the event's transaction (no savepoint of its own): a failure undoes the event too.
+@transaction.atomic(savepoint=False)
 def notify(
     kind: str | type[NotificationKind] | NotificationKind,
     *,

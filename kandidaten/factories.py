@@ -60,6 +60,7 @@ class CandidateFactory(DjangoModelFactory):
                 candidate=self,
                 kind=TimelineEvent.Kind.SIGNUP,
                 created_at=self.signed_up_at,
+                followed_up_at=self.signed_up_at,
                 data={"channel": "intake", "source": self.source, "repeat": False, "changed": []},
             )
 

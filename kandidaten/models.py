@@ -215,6 +215,10 @@ class CandidateQuerySet(QuerySet["Candidate"]):
         return list(pairs.values())
 
 
+# The most hours a week anyone can ask for (the intake says so; the database holds to it).
+MAX_HOURS_PER_WEEK = 60
+
+
 class Candidate(models.Model):
     """A person interested in work in zorg en welzijn, routed to a region by postcode."""
 
@@ -249,7 +253,9 @@ class Candidate(models.Model):
     target_groups = models.ManyToManyField(
         TargetGroup, blank=True, related_name="candidates", verbose_name=_("target groups")
     )
-    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(
+        _("hours per week"), null=True, blank=True, validators=[MaxValueValidator(MAX_HOURS_PER_WEEK)]
+    )
     max_travel_km = models.PositiveSmallIntegerField(
         _("maximum travel distance"), choices=TravelDistance, default=TravelDistance.KM_15
     )
@@ -289,7 +295,7 @@ class Candidate(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__lte=60),
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__lte=MAX_HOURS_PER_WEEK),
                 name="candidate_hours_per_week_at_most_60",
             ),
             models.CheckConstraint(
@@ -300,6 +306,11 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def validate_constraints(self, exclude=None):
+        """The hours limit is the field's validator as well, checked in Python by `clean_fields`; asking
+        the database the same again would cost every sign-up three round trips."""
+        super().validate_constraints(exclude={*(exclude or ()), "hours_per_week"})
 
     @property
     def full_name(self) -> str:
@@ -407,9 +418,19 @@ class TimelineEvent(models.Model):
         ContactMoment, on_delete=models.CASCADE, null=True, blank=True, related_name="timeline_event"
     )
     data = models.JSONField(default=dict, blank=True)
+    # A sign-up's follow-up (its confirmation, the coordinators' notice, matching) runs in a Celery task
+    # after the response; set when it ran, so that a retry or the sweep does it once.
+    followed_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="signup_follow_up_pending",
+                condition=Q(kind="signup", followed_up_at__isnull=True),
+            ),
+        ]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contactpunt.jobs import enqueue_on_commit
 from contactpunt.mail import queue_mail
 from contactpunt.models import Region, User
 from contactpunt.notifications import NewCandidate, notify
@@ -151,9 +153,12 @@ def _lock_identity(key: str, phone: str) -> None:
 class Registration:
     candidate: Candidate
     created: bool
+    event: TimelineEvent  # the sign-up in the timeline; its follow-up runs after commit
 
 
-@transaction.atomic
+# No savepoint inside the request's transaction: nobody recovers from a failed sign-up halfway, and the
+# intake is the page a campaign day loads (two round trips fewer).
+@transaction.atomic(savepoint=False)
 def candidate_register(
     *,
     details: dict[str, Any],
@@ -213,19 +218,64 @@ def candidate_register(
             getattr(candidate, name).set(values)
             changed.append(name)
     _record_consents(candidate, consents, now=now)
-    TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         candidate=candidate,
         kind=TimelineEvent.Kind.SIGNUP,
         actor=actor,
         created_at=now,
-        data={"channel": channel, "source": candidate.source, "repeat": not created, "changed": changed},
+        data={
+            "channel": channel,
+            "source": candidate.source,
+            "repeat": not created,
+            "changed": changed,
+            "confirm": confirm,
+            "tell": created or reopened,
+            "reopened": reopened,
+        },
     )
-    if confirm:
-        _queue_signup_confirmation(candidate)
-    if created or reopened:
-        _tell_coordinators(candidate, reopened=reopened, actor=actor)
-    schedule_candidate(candidate.pk)
-    return Registration(candidate=candidate, created=created)
+    _follow_up_after_commit(event.pk)
+    return Registration(candidate=candidate, created=created, event=event)
+
+
+def _follow_up_after_commit(event_id: int) -> None:
+    from .tasks import follow_up_signup
+
+    enqueue_on_commit(follow_up_signup, event_id)
+
+
+# A sign-up whose follow-up was not handed to the broker (it was down) waits this long for the sweep.
+FOLLOW_UP_GRACE = timedelta(minutes=1)
+
+
+def follow_up_signup(event_id: int) -> bool:
+    """What a sign-up sets off, after the visitor has their answer: the confirmation e-mail, the notice
+    to the region's coordinators and matching. Once per sign-up: the event is claimed in the same
+    transaction, so a retry, a second worker or the sweep finds it done. False when it was done.
+    """
+    with transaction.atomic():
+        claimed = TimelineEvent.objects.filter(
+            pk=event_id, kind=TimelineEvent.Kind.SIGNUP, followed_up_at__isnull=True
+        ).update(followed_up_at=timezone.now())
+        if not claimed:
+            return False
+        event = TimelineEvent.objects.select_related("candidate__region", "actor").get(pk=event_id)
+        candidate = event.candidate
+        if candidate.is_erased:  # erased before the worker came to it: nobody to write to
+            return True
+        if event.data.get("confirm", True):
+            _queue_signup_confirmation(candidate)
+        if event.data.get("tell", not event.data.get("repeat")):
+            _tell_coordinators(candidate, reopened=event.data.get("reopened", False), actor=event.actor)
+        schedule_candidate(candidate.pk)
+    return True
+
+
+def follow_ups_left_behind(now=None):
+    """Sign-ups whose follow-up never ran (the broker was down, a worker died before it claimed one)."""
+    now = now or timezone.now()
+    return TimelineEvent.objects.filter(
+        kind=TimelineEvent.Kind.SIGNUP, followed_up_at__isnull=True, created_at__lt=now - FOLLOW_UP_GRACE
+    )
 
 
 def _apply_resignup(candidate: Candidate, fields: dict[str, Any], *, actor: User | None, now) -> list[str]:

@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import bulk_matching, matching
+from contactpunt.jobs import enqueue
+
+from . import bulk_matching, matching, services
 
 RETRY = {
     "autoretry_for": (OperationalError,),
@@ -12,6 +14,26 @@ RETRY = {
     "retry_jitter": True,
     "max_retries": 5,
 }
+
+
+@shared_task(**RETRY)
+def follow_up_signup(event_id: int) -> bool:
+    return services.follow_up_signup(event_id)
+
+
+# Enough for an outage of a busy campaign day per run; the next run takes the rest.
+SWEEP_BATCH = 5000
+
+
+@shared_task
+def sweep_signup_follow_ups() -> int:
+    """Re-enqueue the follow-ups of sign-ups that were left behind (Celery beat, every two minutes)."""
+    # Oldest first: after a long outage the first sign-ups have waited longest.
+    events = services.follow_ups_left_behind().order_by("created_at", "pk").values_list("pk", flat=True)
+    event_ids = list(events[:SWEEP_BATCH])
+    for event_id in event_ids:
+        enqueue(follow_up_signup, event_id)
+    return len(event_ids)
 
 
 @shared_task(**RETRY)

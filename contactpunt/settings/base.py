@@ -370,6 +370,7 @@ CELERY_BEAT_SCHEDULE = {
     # The audit log (contactpunt.audit): rows older than AUDIT_LOG_RETENTION_DAYS.
     "audit-log-retention": {"task": "contactpunt.tasks.purge_audit_log", "schedule": crontab(hour=3, minute=45)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
+    "sweep-signup-follow-ups": {"task": "kandidaten.tasks.sweep_signup_follow_ups", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
     "campaign-sweep-image-work": {"task": "campagne.tasks.sweep_image_work", "schedule": 5 * 60.0},
     # Notifications (contactpunt.reminders), Europe/Amsterdam times (CELERY_TIMEZONE).

@@ -163,9 +163,8 @@ def test_a_long_section_shows_ten_lines_and_links_to_the_full_list(coordinator_a
 
 # Per batch of coordinators: their ids, the users, their regions, their choices (4). Per coordinator:
 # SAVEPOINT, the previous digest, the stamp (look, SAVEPOINT, INSERT, RELEASE), new matches (count; the
-# lines only when there are any), overdue candidates (count, lines), SAVEPOINT, the outbox row, RELEASE,
-# RELEASE (13).
-DIGEST_QUERIES = 4 + 13
+# lines only when there are any), overdue candidates (count, lines), the outbox row, RELEASE (11).
+DIGEST_QUERIES = 4 + 11
 
 
 @pytest.mark.parametrize("count", [3, 40])

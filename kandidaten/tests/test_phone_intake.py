@@ -80,8 +80,11 @@ def test_name_email_phone_and_postcode_check_for_duplicates_live_by_post(client_
 # Saving
 
 
-def test_a_call_in_the_coordinators_region_is_saved_and_opens_the_candidate(client_a, coordinator_a, region_a):
-    response = client_a.post(URL, call_data())
+def test_a_call_in_the_coordinators_region_is_saved_and_opens_the_candidate(
+    client_a, coordinator_a, region_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the confirmation: by the follow-up task
+        response = client_a.post(URL, call_data())
 
     candidate = Candidate.objects.get()
     assert response.status_code == 302

@@ -89,11 +89,21 @@ def test_a_sign_up_event_records_channel_source_and_actor(region_a, coordinator_
     event = TimelineEvent.objects.get(candidate=candidate)
     assert event.kind == TimelineEvent.Kind.SIGNUP
     assert event.actor == coordinator_a
-    assert event.data == {"channel": "phone", "source": "welcome_panel", "repeat": False, "changed": []}
+    assert event.data == {
+        "channel": "phone",
+        "source": "welcome_panel",
+        "repeat": False,
+        "changed": [],
+        # For the follow-up after commit: confirm by mail, tell the coordinators (a new person).
+        "confirm": True,
+        "tell": True,
+        "reopened": False,
+    }
 
 
-def test_a_confirmation_mail_is_written_to_the_outbox(region_a):
-    candidate = register().candidate
+def test_a_confirmation_mail_is_written_to_the_outbox(region_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # by the follow-up task, after commit
+        candidate = register().candidate
 
     mail = OutboxMail.objects.get()
     assert mail.to == candidate.email
