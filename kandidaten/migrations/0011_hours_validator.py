@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kandidaten', '0010_signup_follow_up'),
+        ("kandidaten", "0010_signup_follow_up"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='candidate',
-            name='hours_per_week',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(60)], verbose_name='hours per week'),
+            model_name="candidate",
+            name="hours_per_week",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                null=True,
+                validators=[django.core.validators.MaxValueValidator(60)],
+                verbose_name="hours per week",
+            ),
         ),
     ]
