@@ -4,24 +4,32 @@ Everything it uses is its own, on free ports, and removed afterwards (nothing sh
 - a PostgreSQL cluster in a temporary folder (initdb + pg_ctl, as the user postgres when run as root);
 - a redis-server without persistence: broker and cache, one REDIS_URL as in production;
 - gunicorn with 2 workers on bench.load_settings (the production settings; see that module);
-- for the Redis fault, a Celery worker (solo pool) sending mail to a folder.
+- after the intake rows and for the faults, a Celery worker (solo pool) sending mail to a folder.
 
 The load generator runs in this process: threads with http.client from the standard library, so that
 it takes little of the two cores it shares with the server (its own CPU time is in the table). Each
 simulated visitor GETs /aanmelden/ (the CSRF cookie and token), then POSTs a valid intake with an
 e-mail address, phone number and first name of its own; a 302 to /aanmelden/bedankt/ is an accepted
-sign-up. Afterwards the database is compared with what the visitors were told: every accepted e-mail
-address must be stored, with its consents, its sign-up event, its confirmation mail and the
-coordinator's notification.
+sign-up. The request stores the candidate, its consents and its sign-up event (followed_up_at empty)
+and queues one Celery task on commit, kandidaten.tasks.follow_up_signup: the worker then queues the
+confirmation mail and the coordinator's notice (a notification and its mail) and schedules matching.
+Afterwards the database is compared with what the visitors were told: every accepted e-mail address
+must be stored, with its consent and its sign-up event; once the worker has followed every sign-up up,
+every queued mail (two per sign-up) must have been sent exactly once.
 
 Scenarios (each prints a row; the columns are explained under the table):
-1. intake: C visitors at once (closed loop) for D seconds;
-2. the trivial page /over/ the same way (the same template base, no form, no writes): the ratio;
-3. PostgreSQL restarted (pg_ctl restart -m fast) in the middle of a burst at a fixed rate:
-   visitors get the 503 page while it is down, and no sign-up is half stored;
-4. Redis stopped for 60 s in the middle of a burst at a fixed rate: sign-ups go on (p95 under 1 s),
-   and once Redis is back the outbox sweep (sent here every 10 s instead of beat's 2 minutes)
-   sends every mail that was left behind, each exactly once.
+1. intake, C visitors at once (closed loop) for D seconds, with no Celery worker running: first the POST
+   alone (each visitor's connection GETs the form once, then POSTs intakes back to back, a new identity
+   each), then GET + POST. Then the worker starts and works through the follow-ups both left in Redis:
+   how long until every sign-up is followed up and every mail sent, each exactly once;
+2. the trivial page /over/ the same way (the same template base, no form, no writes): the ratios;
+3. PostgreSQL restarted (pg_ctl restart -m fast) in the middle of a burst at a fixed rate: visitors get
+   the 503 page while it is down, no sign-up is half stored, and the worker (whose tasks meet the
+   restart too) still follows up every sign-up and sends every mail once;
+4. Redis stopped for 60 s in the middle of a burst at a fixed rate: sign-ups go on (p95 under 1 s), and
+   once Redis is back the sweeps (sent here every 10 s instead of beat's 2 minutes; the sign-ups not
+   followed up first, kandidaten.tasks.sweep_signup_follow_ups, then contactpunt.tasks.sweep_outbox)
+   follow up every sign-up left behind and send every mail, each exactly once.
 
 Usage: python bench/load.py [--duration 30] [--clients 8] [--worker-class sync] [--threads 1]
        [--fault-rate 8] [--outage 60] [--only intake,trivial,postgres,redis]
@@ -399,12 +407,18 @@ class CeleryWorker(ManagedProcess):
             raise RuntimeError(f"The Celery worker exited:\n{self.log()}")
 
 
+SWEEPS = ("kandidaten.tasks.sweep_signup_follow_ups", "contactpunt.tasks.sweep_outbox")
+
+
 def send_sweep(redis_url: str) -> None:
-    """What Celery beat does every two minutes: queue contactpunt.tasks.sweep_outbox."""
+    """What Celery beat does every two minutes: queue the sweep of the sign-ups whose follow-up never ran
+    (kandidaten.tasks.sweep_signup_follow_ups) and then the outbox sweep (contactpunt.tasks.sweep_outbox).
+    The sign-ups first: a follow-up it re-enqueues queues its own mails on commit."""
     from celery import Celery
 
     with Celery(broker=redis_url) as app:
-        app.send_task("contactpunt.tasks.sweep_outbox", serializer="json")
+        for name in SWEEPS:
+            app.send_task(name, serializer="json")
 
 
 def sent_messages(mail_dir: Path) -> list[email.message.EmailMessage]:
@@ -431,8 +445,10 @@ class Stack:
     worker: CeleryWorker | None = None
 
     def start_worker(self) -> CeleryWorker:
-        self.worker = CeleryWorker(self.folder, self.environment, self.mail_dir)
-        self.worker.start()
+        """The run's worker: started now, or the one already running."""
+        if self.worker is None or self.worker.pid is None:
+            self.worker = CeleryWorker(self.folder, self.environment, self.mail_dir)
+            self.worker.start()
         return self.worker
 
     def connect(self):
@@ -496,6 +512,14 @@ class Visit:
     retry_after: str | None = None  # a failure's Retry-After header
 
 
+@dataclass(frozen=True)
+class Form:
+    """What a GET of the intake gave a visitor: the cookies to send back and the form's CSRF token."""
+
+    cookies: str
+    token: str
+
+
 def _letters(number: int) -> str:
     """0 → "a", 25 → "z", 26 → "ba": names of letters only, as the form wants them."""
     text = ""
@@ -529,28 +553,38 @@ class Visitors:
     def connection(self) -> http.client.HTTPConnection:
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
-    def sign_up(self, connection: http.client.HTTPConnection, at: float, started: float) -> Visit:
-        """GET the form, POST a valid intake; `started`: perf_counter of the (scheduled) start."""
-        identity = self.identity(self.number())
+    def fetch_form(self, connection: http.client.HTTPConnection, at: float, started: float, email: str) -> Form | Visit:
+        """GET the form: the cookies it set and its CSRF token, or the failed visit (`at`, `started` and
+        `email` of the visit it is part of)."""
         try:
             connection.request("GET", INTAKE)
             response = connection.getresponse()
             page = response.read()
-            # The cookies the form page set (the CSRF cookie, whatever its name), sent back with the POST.
-            cookies = "; ".join(header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie", []))
-            token = _TOKEN.search(page)
-            if response.status != 200 or "csrf" not in cookies or token is None:
-                outcome = str(response.status) if response.status != 200 else "no CSRF token"
-                retry = response.headers.get("Retry-After")
-                latency = time.perf_counter() - started
-                return Visit(at, latency, outcome, "form", identity["email"], body=page[:2000], retry_after=retry)
-            body = urlencode({**self.form, **identity, "csrfmiddlewaretoken": token.group(1).decode()}, doseq=True)
-            posted = time.perf_counter()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            return Visit(at, time.perf_counter() - started, type(error).__name__, "", email)
+        # The cookies the form page set (the CSRF cookie, whatever its name), sent back with the POST.
+        cookies = "; ".join(header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie", []))
+        token = _TOKEN.search(page)
+        if response.status != 200 or "csrf" not in cookies or token is None:
+            outcome = str(response.status) if response.status != 200 else "no CSRF token"
+            retry = response.headers.get("Retry-After")
+            latency = time.perf_counter() - started
+            return Visit(at, latency, outcome, "form", email, body=page[:2000], retry_after=retry)
+        return Form(cookies, token.group(1).decode())
+
+    def submit(
+        self, connection: http.client.HTTPConnection, form: Form, identity: dict[str, str], at: float, started: float
+    ) -> Visit:
+        """POST a valid intake with `identity`, with the cookies and token of `form`."""
+        body = urlencode({**self.form, **identity, "csrfmiddlewaretoken": form.token}, doseq=True)
+        posted = time.perf_counter()
+        try:
             connection.request(
                 "POST",
                 INTAKE,
                 body=body,
-                headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies},
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": form.cookies},
             )
             response = connection.getresponse()
             page = response.read()
@@ -564,6 +598,14 @@ class Visitors:
         return Visit(
             at, done - started, str(response.status), "submit", identity["email"], done - posted, page[:2000], retry
         )
+
+    def sign_up(self, connection: http.client.HTTPConnection, at: float, started: float) -> Visit:
+        """GET the form, POST a valid intake; `started`: perf_counter of the (scheduled) start."""
+        identity = self.identity(self.number())
+        form = self.fetch_form(connection, at, started, identity["email"])
+        if isinstance(form, Visit):
+            return form
+        return self.submit(connection, form, identity, at, started)
 
     def open_page(self, connection: http.client.HTTPConnection, at: float, started: float, path: str) -> Visit:
         try:
@@ -583,11 +625,15 @@ class Visitors:
         clients: int,
         rate: float | None = None,
         path: str | None = None,
+        post_only: bool = False,
         events: list[tuple[float, Callable[[], None]]] = (),
     ) -> Run:
         """`clients` threads for `seconds`: back to back (closed loop), or at `rate` visits per second
         (open loop, latency from the scheduled time, so a stall shows in full). `path`: GET that page
-        instead of signing up. `events`: (seconds after the start, action) run in a thread of their own.
+        instead of signing up. `post_only`: each thread (a connection) GETs the form once and then only
+        POSTs, a new identity each time; a visit is the POST alone (a failed GET, or the GET again after
+        a 403, is part of the visit it comes before). `events`: (seconds after the start, action) run in
+        a thread of their own.
         """
         visits: list[Visit] = []
         lock = threading.Lock()
@@ -598,6 +644,7 @@ class Visitors:
         def client() -> None:
             connection = self.connection()
             mine = []
+            form: Form | None = None
             while True:
                 if rate:
                     with lock:
@@ -613,10 +660,23 @@ class Visitors:
                     if scheduled >= end:
                         break
                 at = scheduled - start
-                if path is None:
-                    mine.append(self.sign_up(connection, at, scheduled))
-                else:
+                if path is not None:
                     mine.append(self.open_page(connection, at, scheduled, path))
+                elif post_only:
+                    if form is None:
+                        fetched = self.fetch_form(connection, at, scheduled, "")
+                        if isinstance(fetched, Visit):
+                            mine.append(fetched)
+                            continue
+                        form = fetched
+                        if not mine and not rate:  # closed loop: the thread's first GET is no part of a visit
+                            scheduled = time.perf_counter()
+                    visit = self.submit(connection, form, self.identity(self.number()), at, scheduled)
+                    if visit.outcome == "403":  # the token or its cookie refused: GET the form again
+                        form = None
+                    mine.append(visit)
+                else:
+                    mine.append(self.sign_up(connection, at, scheduled))
             connection.close()
             with lock:
                 visits.extend(mine)
@@ -681,40 +741,95 @@ class Run:
 @dataclass
 class Stored:
     emails: set[str]
-    incomplete: int  # candidates without a consent for contact, a sign-up event or a confirmation mail
+    incomplete: int  # candidates without a consent for contact or without a sign-up event
+    follow_ups_pending: int  # sign-up events whose follow-up (confirmation, notice, matching) has not run
     mails: int
     unsent: int
     notifications: int
 
+    @property
+    def note(self) -> str:
+        return (
+            f"sign-ups not followed up yet: {self.follow_ups_pending}; stored: {self.mails} mails "
+            f"({self.unsent} unsent), {self.notifications} notifications"
+        )
 
-def stored(stack: Stack) -> Stored:
+
+def stored(stack: Stack, run: Run | None = None) -> Stored:
+    """What the database holds; with `run`, of the candidates its visitors were (the other tables whole)."""
+    # The candidates counted: all, or those with an e-mail address of the run's visitors.
+    chosen = {
+        "everyone": run is None,
+        "emails": [] if run is None else sorted({visit.email for visit in run.visits if visit.email}),
+    }
     with stack.connect() as connection:
-        emails = {row[0] for row in connection.execute("SELECT email FROM kandidaten_candidate")}
+        emails = {
+            row[0]
+            for row in connection.execute(
+                "SELECT email FROM kandidaten_candidate c WHERE %(everyone)s OR c.email = ANY(%(emails)s)", chosen
+            )
+        }
         incomplete = connection.execute(
             """
             SELECT count(*) FROM kandidaten_candidate c
-            WHERE NOT EXISTS (
+            WHERE (%(everyone)s OR c.email = ANY(%(emails)s)) AND (
+                NOT EXISTS (
                     SELECT 1 FROM kandidaten_consent x WHERE x.candidate_id = c.id AND x.purpose = 'contact')
-               OR NOT EXISTS (
-                    SELECT 1 FROM kandidaten_timelineevent t WHERE t.candidate_id = c.id AND t.kind = 'signup')
-               OR NOT EXISTS (SELECT 1 FROM contactpunt_outboxmail m WHERE m."to" = c.email)
+                OR NOT EXISTS (
+                    SELECT 1 FROM kandidaten_timelineevent t WHERE t.candidate_id = c.id AND t.kind = 'signup'))
+            """,
+            chosen,
+        ).fetchone()[0]
+        follow_ups_pending = connection.execute(
             """
+            SELECT count(*) FROM kandidaten_timelineevent t JOIN kandidaten_candidate c ON c.id = t.candidate_id
+            WHERE t.kind = 'signup' AND t.followed_up_at IS NULL AND (%(everyone)s OR c.email = ANY(%(emails)s))
+            """,
+            chosen,
         ).fetchone()[0]
         mails, unsent = connection.execute(
             "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM contactpunt_outboxmail"
         ).fetchone()
         notifications = connection.execute("SELECT count(*) FROM contactpunt_notification").fetchone()[0]
-    return Stored(emails, incomplete, mails, unsent, notifications)
+    return Stored(emails, incomplete, follow_ups_pending, mails, unsent, notifications)
+
+
+def outstanding(stack: Stack) -> tuple[int, int]:
+    """(sign-ups whose follow-up has not run, outbox mails not sent), from one snapshot: a follow-up
+    queues its mails in the transaction that marks it done."""
+    with stack.connect() as connection:
+        return connection.execute(
+            """
+            SELECT (SELECT count(*) FROM kandidaten_timelineevent WHERE kind = 'signup' AND followed_up_at IS NULL),
+                   (SELECT count(*) FROM contactpunt_outboxmail WHERE sent_at IS NULL)
+            """
+        ).fetchone()
+
+
+def followed_up(stack: Stack) -> int:
+    with stack.connect() as connection:
+        return connection.execute(
+            "SELECT count(*) FROM kandidaten_timelineevent WHERE kind = 'signup' AND followed_up_at IS NOT NULL"
+        ).fetchone()[0]
 
 
 def reset(stack: Stack) -> None:
-    """Empty the tables a scenario fills, so that each scenario is counted on its own."""
+    """Empty the tables a scenario fills (the sign-up events go with the candidates), so that each
+    scenario is counted on its own."""
     with stack.connect() as connection:
         connection.execute(
             "TRUNCATE kandidaten_candidate, contactpunt_outboxmail, contactpunt_notification, django_session CASCADE"
         )
     for path in stack.mail_dir.glob("*.log"):
         path.unlink()
+
+
+def purge_tasks(stack: Stack) -> int:
+    """Drop the task messages waiting in Redis (those of a warm-up whose rows `reset` removed)."""
+    from celery import Celery
+
+    with Celery(broker=stack.redis.url) as app:
+        return app.control.purge()
 
 
 def measure(stack: Stack, action: Callable[[], Run]) -> Run:
@@ -773,17 +888,60 @@ class Row:
         return len(self.stored.emails - {visit.email for visit in self.run.accepted})
 
 
-def scenario_intake(stack: Stack, visitors: Visitors, *, seconds: float, clients: int) -> Row:
+def scenario_intake(
+    stack: Stack, visitors: Visitors, *, seconds: float, clients: int, drain_timeout: float = 900.0
+) -> list[Row]:
+    """The intake closed loop, with no Celery worker running (the follow-ups queued at commit wait in
+    Redis): first the POST alone (each connection GETs the form once), then GET + POST. Then the worker
+    starts and works through the follow-ups of both; the notes of the second row say how fast."""
+    if stack.worker is not None:
+        stack.worker.stop()
+        stack.worker = None
     reset(stack)
     visitors.run(seconds=2, clients=clients)  # warm-up: connections, templates, caches
     reset(stack)
-    run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients))
-    row = Row("intake (GET + POST)", run, run.visits, run.seconds, stored=stored(stack))
-    post = [visit.submit_latency for visit in run.accepted]
-    row.notes.append(
-        f"the POST alone: p50 {percentile(post, 0.5) * 1000:.0f} ms, p95 {percentile(post, 0.95) * 1000:.0f} ms"
+    purge_tasks(stack)  # the warm-up's follow-ups: their sign-ups are gone
+    rows = []
+    for name, post_only in (("intake (POST only)", True), ("intake (GET + POST)", False)):
+        run = measure(
+            stack, lambda post_only=post_only: visitors.run(seconds=seconds, clients=clients, post_only=post_only)
+        )
+        row = Row(name, run, run.visits, run.seconds, stored=stored(stack, run))
+        if not post_only:
+            post = [visit.submit_latency for visit in run.accepted]
+            row.notes.append(
+                f"the POST alone: p50 {percentile(post, 0.5) * 1000:.0f} ms, p95 {percentile(post, 0.95) * 1000:.0f} ms"
+            )
+        row.notes.append(
+            f"stored without a contact consent or a sign-up event: {row.stored.incomplete}; {row.stored.note}"
+        )
+        rows.append(row)
+
+    # Both rows done: the worker follows up their sign-ups (queued to Redis at commit: no sweep needed,
+    # unless nothing moves for 10 s) and sends the mails those queue.
+    worker = stack.start_worker()
+    worker_cpu = tree_cpu(worker.pid)
+    done = drain(stack, always=False, timeout=drain_timeout, interval=0.5)
+    worker_cpu = tree_cpu(worker.pid) - worker_cpu
+    mail = check_mail(stack, done.seconds)
+    count = followed_up(stack)
+    rows[-1].notes.append(
+        f"the worker then followed up {count} sign-ups and sent {mail.sent} mails in {done.seconds:.1f} s "
+        f"({count / max(done.seconds, 0.001):.1f} follow-ups/s), {mail.duplicates} twice, {mail.missing} missing"
+        f"{_drain_remarks(done, mail)}; its CPU {worker_cpu:.1f} s"
     )
-    return row
+    return rows
+
+
+def _drain_remarks(done: Drain, mail: MailCheck) -> str:
+    remarks = []
+    if done.sweeps:
+        remarks.append(f"{done.sweeps} sweep(s) sent")
+    if done.left != (0, 0):
+        remarks.append(f"NOT DONE: {done.left[0]} sign-ups not followed up, {done.left[1]} mails unsent")
+    if mail.queued != mail.sent:
+        remarks.append(f"{mail.queued} queued")
+    return "".join(f" ({remark})" for remark in remarks)
 
 
 def scenario_trivial(stack: Stack, visitors: Visitors, *, seconds: float, clients: int) -> Row:
@@ -801,29 +959,92 @@ def scenario_postgres_restart(
     clients: int,
     restart_at: float,
     pause: float = 0.0,
-) -> Row:
-    """Sign-ups at `rate` per second; `restart_at` seconds in, PostgreSQL restarts (down `pause` s more)."""
+    drain_timeout: float = 300.0,
+    rewind: bool = False,
+) -> tuple[Row, MailCheck]:
+    """Sign-ups at `rate` per second, with the worker following them up; `restart_at` seconds in,
+    PostgreSQL restarts (down `pause` s more). Then until every sign-up is followed up and every mail
+    sent (a sweep only if nothing moves for 10 s; `rewind`: age the rows first instead of waiting for
+    the sweeps' minute). Returns the row and the mail check.
+    """
     reset(stack)
+    stack.start_worker()
 
     def postgres_restart() -> None:
         stack.postgres.restart(pause=pause)
 
     events = [(restart_at, postgres_restart)]
     run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients, rate=rate, events=events))
+    after_burst = stored(stack)
+    done = drain(stack, always=False, timeout=drain_timeout, rewind=rewind)
+    mail = check_mail(stack, done.seconds)
     row = Row("PostgreSQL restarted", run, run.visits, run.seconds, stored=stored(stack))
     row.notes.append(
-        f"stored without every part (consent, sign-up event, confirmation mail): {row.stored.incomplete}; "
+        f"stored without a contact consent or a sign-up event: {row.stored.incomplete}; "
         f"stored though the visitor saw an error: {row.stored_unconfirmed}"
     )
-    return row
+    row.notes.append(
+        f"sign-ups not followed up at the end of the burst: {after_burst.follow_ups_pending}; all followed up and "
+        f"{mail.sent} mails sent {done.seconds:.1f} s later ({2 * len(row.stored.emails)} expected), "
+        f"{mail.duplicates} twice, {mail.missing} missing"
+        f"{_drain_remarks(done, mail)}; {row.stored.note}"
+    )
+    return row, mail
 
 
 def rewind_outbox(stack: Stack, minutes: int = 2) -> None:
-    """Age the outbox: the sweep takes mail over a minute old (a test has no minute to wait)."""
+    """Age the outbox and the sign-ups not followed up: the sweeps take what is over a minute old
+    (services.FOLLOW_UP_GRACE, mail.mails_left_behind), and a test has no minute to wait."""
     with stack.connect() as connection:
         connection.execute(
             "UPDATE contactpunt_outboxmail SET created_at = created_at - make_interval(mins => %s)", [minutes]
         )
+        connection.execute(
+            """
+            UPDATE kandidaten_timelineevent SET created_at = created_at - make_interval(mins => %s)
+            WHERE kind = 'signup' AND followed_up_at IS NULL
+            """,
+            [minutes],
+        )
+
+
+@dataclass
+class Drain:
+    seconds: float  # until every sign-up was followed up and every mail sent (or the time was up)
+    sweeps: int  # times the sweeps were sent
+    left: tuple[int, int]  # outstanding() at the end: (0, 0) unless the time was up
+
+
+def drain(
+    stack: Stack,
+    *,
+    sweep_every: float = 10.0,
+    timeout: float = 300.0,
+    always: bool = True,
+    rewind: bool = False,
+    interval: float = 0.25,
+) -> Drain:
+    """Wait until every sign-up is followed up and every outbox mail is sent. Every `sweep_every` s the
+    sweeps are sent (as beat does every two minutes); with `always=False` only when nothing moved in that
+    time (a worker working through the follow-ups queued at commit needs none). `rewind`: age the
+    sign-ups and the outbox before such a sweep instead of waiting for the sweeps' minute. `interval`:
+    seconds between two looks (each a connection of its own)."""
+    started = time.perf_counter()
+    sweeps = 0
+    left = outstanding(stack)
+    stalled = False
+    while left != (0, 0) and time.perf_counter() < started + timeout:
+        if always or stalled:
+            if rewind:
+                rewind_outbox(stack)
+            with contextlib.suppress(Exception):  # Redis may not answer yet
+                send_sweep(stack.redis.url)
+                sweeps += 1
+        before = left
+        wait_for(lambda: outstanding(stack) == (0, 0), timeout=sweep_every, interval=interval)
+        left = outstanding(stack)
+        stalled = left == before
+    return Drain(time.perf_counter() - started, sweeps, left)
 
 
 @dataclass
@@ -868,14 +1089,14 @@ def scenario_redis_outage(
     drain_timeout: float = 300.0,
     rewind: bool = False,
 ) -> tuple[Row, Row, Row, MailCheck]:
-    """Redis stopped `before` s into a burst at `rate` for `outage` s; then the outbox sweep, every
-    `sweep_every` s, until every mail is out (`rewind`: age the outbox first instead of waiting for
-    the sweep's minute). Returns the rows of the seconds before, of the outage and of the whole burst,
-    and the mail check.
+    """Redis stopped `before` s into a burst at `rate` for `outage` s; then the sweeps (the sign-ups not
+    followed up, then the outbox), every `sweep_every` s, until every sign-up is followed up and every
+    mail is out (`rewind`: age the sign-ups and the outbox first instead of waiting for the sweeps'
+    minute). Returns the rows of the seconds before, of the outage and of the whole burst, and the
+    mail check.
     """
     reset(stack)
-    if stack.worker is None:
-        stack.start_worker()
+    stack.start_worker()
 
     def redis_stop() -> None:
         stack.redis.stop()
@@ -887,21 +1108,14 @@ def scenario_redis_outage(
     seconds = before + outage + after
     run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients, rate=rate, events=events))
     back = time.perf_counter()
+    after_burst = stored(stack)
     if rewind:
         rewind_outbox(stack)
-
-    def all_sent() -> bool:
-        with stack.connect() as connection:
-            return not connection.execute("SELECT 1 FROM contactpunt_outboxmail WHERE sent_at IS NULL").fetchone()
-
-    # Celery beat sends the sweep every two minutes; here every `sweep_every` seconds until all is out.
-    while time.perf_counter() < back + drain_timeout:
-        with contextlib.suppress(Exception):
-            send_sweep(stack.redis.url)
-        if wait_for(all_sent, timeout=sweep_every, interval=0.25):
-            break
+    # Celery beat sends the sweeps every two minutes; here every `sweep_every` seconds until all is done:
+    # every sign-up followed up (its confirmation and notice queued), every mail sent.
+    done = drain(stack, sweep_every=sweep_every, timeout=max(0.0, drain_timeout - (time.perf_counter() - back)))
     drained = time.perf_counter() - back
-    # One more sweep must find nothing left to send.
+    # One more sweep of both must find nothing left to do.
     send_sweep(stack.redis.url)
     time.sleep(2)
     mail = check_mail(stack, drained)
@@ -909,9 +1123,19 @@ def scenario_redis_outage(
     during = Row(f"Redis down {outage:.0f} s: during", run, run.between(before, before + outage), outage)
     whole = Row("Redis down: the whole burst", run, run.visits, run.seconds, stored=stored(stack))
     whole.notes.append(
-        f"mail: {mail.queued} queued, {mail.sent} sent, {mail.duplicates} twice, {mail.missing} missing, "
-        f"attempts {mail.attempts}; all out {mail.drained_after:.0f} s after the burst"
-        + (" (outbox aged by the run)" if rewind else f" (sweep every {sweep_every:.0f} s takes mail over 1 min old)")
+        f"stored without a contact consent or a sign-up event: {whole.stored.incomplete}; sign-ups not followed "
+        f"up at the end of the burst: {after_burst.follow_ups_pending}; {whole.stored.note}"
+    )
+    whole.notes.append(
+        f"mail: {mail.queued} queued ({2 * len(whole.stored.emails)} expected: a confirmation and a notice "
+        f"per sign-up), {mail.sent} sent, {mail.duplicates} twice, {mail.missing} missing, "
+        f"attempts {mail.attempts}; all followed up and out {mail.drained_after:.0f} s after the burst"
+        + (
+            " (sign-ups and outbox aged by the run)"
+            if rewind
+            else f" (sweeps every {sweep_every:.0f} s take what is over 1 min old)"
+        )
+        + _drain_remarks(done, mail)
     )
     return up, during, whole, mail
 
@@ -942,6 +1166,22 @@ def print_table(rows: list[Row]) -> None:
                 print(f"{'':<29}event: {event}")
 
 
+EXPLANATION = """\
+visits: simulated visitors. intake (POST only): each visitor's connection GETs the form once (the CSRF cookie
+and token), then POSTs intakes back to back, a new identity each; a visit is the POST. intake (GET + POST): a
+visit GETs the form and POSTs it (the thank-you page is not fetched). No Celery worker runs during either: a
+sign-up stores the candidate, its consents and its sign-up event and queues one follow-up task on commit (the
+confirmation, the coordinator's notice, matching), which waits in Redis; after both rows the worker starts and
+works through them ("the worker then followed up"). ok/s: accepted (302 to the thank-you page, or 200 for a
+page) per second; latency: the whole visit, at a fixed rate from its scheduled time; stored: candidates in the
+database; lost: accepted but not stored; "not followed up": sign-up events whose follow-up has not run yet.
+The fault bursts run with the worker; afterwards they wait until every sign-up is followed up and every mail
+sent (the sweeps, of the sign-ups and then of the outbox, as beat sends them), and every mail is checked
+against the mail folder: "twice" and "missing" must be 0. CPU s: CPU seconds during the run of gunicorn
+(master + workers), PostgreSQL (all backends), Redis, the Celery worker and this load generator. Other
+processes on the machine are not counted: compare the load average."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of each closed-loop run")
@@ -968,15 +1208,14 @@ def main(argv: list[str] | None = None) -> int:
         visitors = Visitors(current.portal.port, current.form)
         try:
             if "intake" in chosen:
-                rows.append(scenario_intake(current, visitors, seconds=arguments.duration, clients=arguments.clients))
+                rows.extend(scenario_intake(current, visitors, seconds=arguments.duration, clients=arguments.clients))
             if "trivial" in chosen:
                 rows.append(scenario_trivial(current, visitors, seconds=arguments.duration, clients=arguments.clients))
             if "postgres" in chosen:
-                rows.append(
-                    scenario_postgres_restart(
-                        current, visitors, seconds=15, rate=arguments.fault_rate, clients=16, restart_at=5
-                    )
+                row, _mail = scenario_postgres_restart(
+                    current, visitors, seconds=15, rate=arguments.fault_rate, clients=16, restart_at=5
                 )
+                rows.append(row)
             if "redis" in chosen:
                 before, during, whole, _mail = scenario_redis_outage(
                     current,
@@ -993,24 +1232,29 @@ def main(argv: list[str] | None = None) -> int:
             raise
     print()
     print_table(rows)
-    intake = next((row for row in rows if row.scenario.startswith("intake")), None)
+    intakes = {row.scenario: row for row in rows if row.scenario.startswith("intake")}
+    post_only, get_and_post = intakes.get("intake (POST only)"), intakes.get("intake (GET + POST)")
     trivial = next((row for row in rows if row.scenario.startswith("page")), None)
-    if intake and trivial:
-        print(f"\nIntake submissions per second / {TRIVIAL} views per second: {intake.rate / trivial.rate:.2f}")
-    if intake:
-        server = intake.run.cpu.get("gunicorn", 0) + intake.run.cpu.get("postgres", 0) + intake.run.cpu.get("redis", 0)
-        per_visit = server / max(1, len(intake.run.accepted)) * 1000
+    if trivial and post_only:
         print(
-            f"Server-side CPU per sign-up (gunicorn + PostgreSQL + Redis): {per_visit:.1f} ms, so at most "
-            f"{os.cpu_count() * 1000 / per_visit:.0f} sign-ups/s on {os.cpu_count()} otherwise idle cores."
+            f"\nIntake submissions per second / {TRIVIAL} views per second: {post_only.rate / trivial.rate:.2f} "
+            f"(intake (POST only): the POST alone)"
+            + (
+                f"; {get_and_post.rate / trivial.rate:.2f} (intake (GET + POST): the form fetched for every sign-up)"
+                if get_and_post
+                else ""
+            )
         )
-    print(
-        "\nvisits: simulated visitors (intake: GET the form, POST it; the thank-you page is not fetched); ok/s: "
-        "accepted (302 to the thank-you page,\nor 200 for a page) per second; latency: the whole visit, at a fixed "
-        "rate from its scheduled time; stored: candidates in the database;\nlost: accepted but not stored; CPU s: "
-        "CPU seconds during the run of gunicorn (master + workers), PostgreSQL (all backends), Redis, the Celery\n"
-        "worker and this load generator. Other processes on the machine are not counted: compare the load average."
-    )
+    for row in intakes.values():
+        cpu = row.run.cpu
+        server = cpu.get("gunicorn", 0) + cpu.get("postgres", 0) + cpu.get("redis", 0)
+        per_visit = server / max(1, len(row.run.accepted)) * 1000
+        print(
+            f"Server-side CPU per sign-up, {row.scenario} (gunicorn + PostgreSQL + Redis): {per_visit:.1f} ms, so "
+            f"at most {os.cpu_count() * 1000 / max(per_visit, 0.001):.0f} sign-ups/s on {os.cpu_count()} otherwise "
+            "idle cores (the follow-ups by the worker not counted)."
+        )
+    print("\n" + EXPLANATION)
     return 0
 
 
