@@ -1,5 +1,5 @@
-"""Redis stops: people can still sign up, and once Redis is back every e-mail goes out exactly once
-and matching catches up.
+"""Redis stops: people can still sign up, and once Redis is back every sign-up is followed up (its
+confirmation, the coordinator's notice, matching) and every e-mail goes out exactly once.
 
 The services test runs its own redis-server (the `private_redis` fixture), so that stopping it touches
 no other test or service; this process's Celery app, cache and REDIS_URL and the test's worker all use
@@ -22,7 +22,7 @@ from contactpunt.models import NextStep, Notification, OutboxMail
 from contactpunt.tasks import sweep_outbox
 from kandidaten.factories import intake_form_data
 from kandidaten.models import Candidate, Match, TimelineEvent
-from kandidaten.tasks import rematch_all
+from kandidaten.tasks import sweep_signup_follow_ups
 from werkgevers.factories import LocationFactory, OfferFactory
 
 from .conftest import (
@@ -87,8 +87,14 @@ def _succeeded(worker, task_id: str) -> str | None:
     return next((line for line in worker.log().splitlines() if f"[{task_id}] succeeded" in line), None)
 
 
+def _succeeded_with(worker, result) -> str:
+    """What the task of `result` returned, from the worker's log (after waiting up to 20 s for it)."""
+    assert wait_for(lambda: _succeeded(worker, result.id), timeout=20), f"task {result.id} did not run"
+    return _succeeded(worker, result.id).rpartition(": ")[2]
+
+
 @pytest.mark.services
-def test_sign_ups_while_redis_is_down_are_mailed_once_and_matched_after_it_is_back(
+def test_sign_ups_while_redis_is_down_are_followed_up_and_mailed_once_after_it_is_back(
     private_redis, start_worker, client, coordinator_a, open_day
 ):
     worker = start_worker()
@@ -109,13 +115,14 @@ def test_sign_ups_while_redis_is_down_are_mailed_once_and_matched_after_it_is_ba
         assert response.status_code == 302
         assert response.headers["Location"] == "/aanmelden/bedankt/"
 
-    # Everything was saved with the sign-ups; nothing reached the worker.
+    # The sign-ups were saved: the candidates and their sign-up events, waiting for their follow-up.
+    # That follow-up (confirmation, notice, matching) is a task, and it never reached the broker.
     assert Candidate.objects.count() == SIGN_UPS
-    assert TimelineEvent.objects.filter(kind=TimelineEvent.Kind.SIGNUP).count() == SIGN_UPS
-    assert Notification.objects.filter(user=coordinator_a).count() == SIGN_UPS
-    queued = sorted(OutboxMail.objects.values_list("to", "subject"))
-    assert len(queued) == 2 * SIGN_UPS  # a confirmation and a mail to the coordinator per sign-up
-    assert not OutboxMail.objects.filter(claimed_at__isnull=False).exists()
+    events = TimelineEvent.objects.filter(kind=TimelineEvent.Kind.SIGNUP)
+    assert events.count() == SIGN_UPS
+    assert not events.filter(followed_up_at__isnull=False).exists()
+    assert not Notification.objects.exists()
+    assert not OutboxMail.objects.exists()
     assert sent_messages(worker.mail_dir) == []
     assert not Match.objects.exists()
     assert worker.process.poll() is None, "the worker must survive the outage"
@@ -125,26 +132,36 @@ def test_sign_ups_while_redis_is_down_are_mailed_once_and_matched_after_it_is_ba
     wait_until_ready(worker, timeout=40)  # the worker reconnects by itself
     declare_task_queue()
 
-    # Celery beat runs the sweep every two minutes: by then the mails are over a minute old.
-    OutboxMail.objects.update(created_at=F("created_at") - timedelta(minutes=2))
-    sweep_outbox.delay()
-    # Matching catches up in the nightly run (beat, 02:30): `rematch_all`, here at once.
-    rematch_all.delay()
+    # Celery beat runs the sign-up sweep every two minutes: by then the sign-ups are over a minute old.
+    events.update(created_at=F("created_at") - timedelta(minutes=2))
+    swept = sweep_signup_follow_ups.delay()
+    assert _succeeded_with(worker, swept) == str(SIGN_UPS)
 
+    # Each follow-up queues the confirmation and the coordinator's notice (sent on its commit) and matching.
+    assert wait_for(lambda: not events.filter(followed_up_at__isnull=True).exists(), timeout=30), (
+        "the sweep did not follow up every sign-up left behind within 30 s"
+    )
     assert wait_for(lambda: not OutboxMail.objects.filter(sent_at__isnull=True).exists(), timeout=30), (
-        "the sweep did not send every mail left behind within 30 s"
+        "the follow-ups' mails were not all sent within 30 s"
     )
     assert wait_for(lambda: Match.objects.count() == SIGN_UPS, timeout=20), "matching did not catch up"
     assert set(Match.objects.values_list("offer", flat=True)) == {open_day.pk}
     assert set(Match.objects.values_list("candidate", flat=True)) == set(Candidate.objects.values_list("pk", flat=True))
+    assert Notification.objects.filter(user=coordinator_a).count() == SIGN_UPS
+    assert Notification.objects.count() == SIGN_UPS
 
-    # A second sweep finds nothing left to send; after it, every queued mail was sent exactly once.
-    again = sweep_outbox.delay()
-    assert wait_for(lambda: _succeeded(worker, again.id), timeout=20), "the second sweep did not run"
-    assert _succeeded(worker, again.id).endswith(": 0")
+    # A second sweep of both finds nothing left to do, even with everything aged past their minute;
+    # after it, every queued mail was sent exactly once.
+    events.update(created_at=F("created_at") - timedelta(minutes=2))
+    OutboxMail.objects.update(created_at=F("created_at") - timedelta(minutes=2))
+    assert _succeeded_with(worker, sweep_signup_follow_ups.delay()) == "0"
+    assert _succeeded_with(worker, sweep_outbox.delay()) == "0"
+    queued = sorted(OutboxMail.objects.values_list("to", "subject"))
+    assert len(queued) == 2 * SIGN_UPS  # a confirmation and a mail to the coordinator per sign-up
     sent = sorted((message["To"], message["Subject"]) for message in sent_messages(worker.mail_dir))
     assert sent == queued
     assert set(OutboxMail.objects.values_list("attempts", flat=True)) == {1}
+    assert Notification.objects.count() == SIGN_UPS
     subjects = [subject for _to, subject in sent]
     assert subjects.count("We hebben je aanmelding ontvangen") == SIGN_UPS
     assert sum(subject.startswith("Nieuwe kandidaat in Noord-Nederland: Sanne") for subject in subjects) == SIGN_UPS
