@@ -1,5 +1,6 @@
-"""A public sign-up, with a real Celery worker: the worker stores the matches and sends the region
-coordinator's "new candidate" e-mail and the candidate's confirmation."""
+"""A public sign-up, with a real Celery worker: the request stores the sign-up and queues its follow-up;
+the worker follows it up (it queues the region coordinator's "new candidate" notice and the candidate's
+confirmation, and matches), sends both e-mails and stores the matches."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from contactpunt.factories import MunicipalityFactory, PostcodeAreaFactory
 from contactpunt.models import NextStep, Notification, OutboxMail
 from kandidaten.factories import intake_form_data
-from kandidaten.models import Candidate, Match
+from kandidaten.models import Candidate, Match, TimelineEvent
 from werkgevers.factories import LocationFactory, OfferFactory
 
 from .conftest import sent_messages, wait_for
@@ -40,13 +41,18 @@ def test_a_sign_up_is_matched_and_its_coordinator_mailed_by_the_worker(
     assert response.status_code == 302
     assert response.headers["Location"] == "/aanmelden/bedankt/"
     anna = Candidate.objects.get()
-    # The web request only saved the sign-up; the worker matches it.
+    # The web request only saved the sign-up; the worker follows it up, once.
+    event = TimelineEvent.objects.get(candidate=anna, kind=TimelineEvent.Kind.SIGNUP)
+    assert wait_for(lambda: TimelineEvent.objects.filter(pk=event.pk, followed_up_at__isnull=False).exists()), (
+        "the sign-up was not followed up within 20 s"
+    )
     assert wait_for(lambda: Match.objects.filter(candidate=anna).exists()), "no match stored within 20 s"
     match = Match.objects.get(candidate=anna)
     assert match.offer == open_day
     assert match.status == Match.Status.NEW
     assert match.score > 0
 
+    assert OutboxMail.objects.count() == 2  # queued by the follow-up, in its transaction
     assert wait_for(lambda: not OutboxMail.objects.filter(sent_at__isnull=True).exists()), (
         "the worker did not send every mail within 20 s"
     )
