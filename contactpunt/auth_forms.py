@@ -13,8 +13,9 @@ class CodeForm(forms.Form):
         label=_("Code"),
         max_length=32,
         help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+        # No numeric keyboard: a recovery code has letters, and it is typed on whatever phone is at hand.
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false"}
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True, "spellcheck": "false"}
         ),
     )
 

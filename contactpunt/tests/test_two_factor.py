@@ -278,6 +278,17 @@ def test_the_code_page_does_not_follow_next_to_another_site(client, coordinator_
     assert response["Location"] == "/start/"
 
 
+def test_the_code_field_brings_up_a_keyboard_with_letters_for_a_recovery_code(client, coordinator_a):
+    totp_device(coordinator_a)
+    password_login(client, coordinator_a)
+
+    page = client.get(VERIFY).content.decode()
+
+    field = re.search(r'<input[^>]*name="code"[^>]*>', page).group(0)
+    assert 'autocomplete="one-time-code"' in field
+    assert "inputmode" not in field  # a numeric keypad cannot type "thth-inmo"
+
+
 def test_a_device_removed_by_an_administrator_ends_the_verified_session(coordinator_a):
     client = log_in(Client(), coordinator_a)
     assert client.get("/dashboard/").status_code == 200
