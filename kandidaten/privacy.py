@@ -367,7 +367,9 @@ def describe_privacy_event(data: dict) -> tuple[str, list[tuple[str, str]]]:
 
         lines.append((_("Changed"), ", ".join(_field_label(name) for name in data["changed"])))
     if data.get("purposes"):
-        labels = [f"{ConsentPurpose(p).label}: {_('yes') if v else _('no')}" for p, v in data["purposes"].items()]
+        # gettext outside the f-string: xgettext (makemessages) does not look inside f-strings.
+        answers = {True: _("yes"), False: _("no")}
+        labels = [f"{ConsentPurpose(p).label}: {answers[bool(v)]}" for p, v in data["purposes"].items()]
         lines.append((_("Consent"), ", ".join(labels)))
     if data.get("due_on"):
         lines.append((_("Deadline"), data["due_on"]))

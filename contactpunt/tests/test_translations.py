@@ -1,5 +1,6 @@
 """Every text a user reads has its Dutch: the catalogue holds every msgid in the code and templates."""
 
+import ast
 import re
 import shutil
 import subprocess
@@ -61,3 +62,54 @@ def test_every_text_in_the_code_and_templates_is_in_the_catalogue(tmp_path):
     translated = set().union(*(msgids(catalogue.read_text(encoding="utf-8")) for catalogue in CATALOGUES))
     missing = extracted - translated
     assert not missing, f"Run `make translations` and write the Dutch for: {sorted(missing)}"
+
+
+# Django's gettext functions and the index of the msgid among their arguments (makemessages' keywords).
+GETTEXT_FUNCTIONS = {
+    **dict.fromkeys(["_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"], 0),
+    **dict.fromkeys(["pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"], 1),
+}
+
+
+def _unescape(po_string: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), po_string)
+
+
+def python_msgids(source: str) -> set[str]:
+    """Every literal msgid of a gettext call in the Python source, wherever the call is.
+
+    xgettext (and so makemessages and the test above) does not look inside f-strings: a
+    `_("yes")` in `f"...{_('yes')}"` is never extracted, and nothing told us it lacked its Dutch.
+    The syntax tree sees every call.
+    """
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        index = GETTEXT_FUNCTIONS.get(name)
+        if index is not None and len(node.args) > index:
+            argument = node.args[index]
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and argument.value:
+                found.add(argument.value)
+    return found
+
+
+def test_python_msgids_finds_calls_inside_f_strings():
+    assert python_msgids("label = f\"{name}: {_('yes') if v else gettext('no')}\"") == {"yes", "no"}
+
+
+def test_every_gettext_call_in_the_python_code_is_in_the_catalogue():
+    translated = {
+        _unescape(msgid) for catalogue in CATALOGUES for msgid in msgids(catalogue.read_text(encoding="utf-8"))
+    }
+    missing = set()
+    for name in SOURCES:
+        for path in (settings.BASE_DIR / name).rglob("*.py"):
+            if {"tests", "migrations"} & set(path.relative_to(settings.BASE_DIR).parts):
+                continue
+            missing |= {
+                f"{path.relative_to(settings.BASE_DIR)}: {msgid!r}"
+                for msgid in python_msgids(path.read_text(encoding="utf-8")) - translated
+            }
+    assert not missing, f"Write the Dutch in the catalogue for: {sorted(missing)}"

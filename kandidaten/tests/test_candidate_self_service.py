@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -199,6 +201,19 @@ def test_changing_consent_records_one_new_row_per_changed_purpose(browser, candi
         ConsentPurpose.SHARE_WITH_EMPLOYERS: False,
         ConsentPurpose.CAMPAIGN_NEWS: True,
     }
+
+
+def test_the_coordinator_timeline_says_ja_and_nee_for_a_consent_change(browser, candidate, client_a):
+    browser.post(CONSENTS, {"contact": "on", "campaign_news": "on"})
+
+    response = client_a.get(reverse("kandidaten:candidate", args=[candidate.pk]))
+
+    assert response.status_code == 200
+    page = " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+    assert "De kandidaat wijzigde de toestemming" in page
+    assert "Mijn profiel delen met werkgevers aan wie ik word voorgesteld: nee" in page
+    assert "Nieuws van de campagne: ja" in page
+    assert not re.search(r": (yes|no)\b", page)
 
 
 def test_saving_the_same_choices_again_records_nothing(browser, candidate):
