@@ -174,10 +174,18 @@ class SharedProfile:
     phone: str = ""
     diplomas: str = ""
     hours_per_week: int | None = None
+    erased: bool = False  # the candidate had their details erased: nothing is left to show
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def heading(self) -> str:
+        """How the page names the candidate: the full name with consent, else the first name."""
+        if self.erased:
+            return _("Details erased")
+        return self.name if self.full else self.first_name
 
 
 def shares_with_employers(candidate: Candidate) -> bool:
@@ -190,7 +198,10 @@ def shares_with_employers(candidate: Candidate) -> bool:
 
 def shared_profile(candidate: Candidate) -> SharedProfile:
     """The candidate as an employer sees them: pass a candidate with consents, branches, functions
-    and next steps prefetched. Without consent: first name, PC4 area, education and interests only."""
+    and next steps prefetched. Without consent: first name, PC4 area, education and interests only.
+    Erased: nothing, not even what the anonymous stub keeps for the figures (area, education, interests)."""
+    if candidate.is_erased:
+        return SharedProfile(full=False, erased=True, first_name="", education_level="", place="")
     interests = {
         "branches": [str(item) for item in candidate.branches.all()],
         "functions": [str(item) for item in candidate.functions.all()],

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from kandidaten import privacy
 from kandidaten.factories import CandidateFactory
+from kandidaten.models import ConsentPurpose, ErasureRequest
 from kandidaten.tests.erased_world import REFUSED, assert_refused, candidate_url, erased_candidate, state, text
 from werkgevers.factories import IntroductionFactory, PlaceOfferFactory
 from werkgevers.models import Introduction
@@ -112,3 +114,30 @@ def test_a_candidate_who_is_not_erased_is_still_introduced(
     assert response["Location"] == candidate_url(anna) + "#employers"
     assert Introduction.objects.get().candidate == anna
     assert len(mailoutbox) == 1
+
+
+def test_the_employer_sees_nothing_of_an_erased_candidate_on_the_introduction(
+    employer_a_client, region_a, coordinator_a, offer_a, django_capture_on_commit_callbacks
+):
+    candidate = CandidateFactory(
+        region=region_a,
+        first_name="Wietske",
+        last_name="Zwierstra",
+        postcode="9712 CD",
+        place="Groningen",
+        consents=[ConsentPurpose.CONTACT, ConsentPurpose.SHARE_WITH_EMPLOYERS],
+    )
+    introduction = IntroductionFactory(offer=offer_a, candidate=candidate)
+    detail = reverse("werkgevers:introduction_detail", args=[introduction.pk])
+    assert "Wietske Zwierstra" in text(employer_a_client.get(detail))
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.erase_candidate(candidate=candidate, via=ErasureRequest.Via.COORDINATOR, actor=coordinator_a)
+
+    page = text(employer_a_client.get(detail))
+    listing = text(employer_a_client.get(reverse("werkgevers:employer_introductions")))
+
+    assert "De kandidaat heeft zijn of haar gegevens laten verwijderen." in page
+    assert "Gegevens verwijderd" in page and "Gegevens verwijderd" in listing
+    for trace in ("Wietske", "Zwierstra", "9712", "Woont in", "Hoogste opleiding", "mbo"):
+        assert trace not in page, trace
+    assert "Wietske" not in listing
