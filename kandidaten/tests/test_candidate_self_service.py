@@ -265,6 +265,23 @@ def test_signing_out_ends_the_session(browser):
     assert browser.get(OVERVIEW).status_code == 403
 
 
+def test_the_personal_pages_say_uitloggen_not_afmelden(browser):
+    """Not "Afmelden": that reads as cancelling the sign-up; this only ends the visit to the pages."""
+    page = browser.get(OVERVIEW).content.decode()
+    assert re.search(r'<button type="submit"[^>]*>Uitloggen</button>', page)
+    assert "Afmelden" not in page
+
+    response = browser.post(SIGN_OUT, follow=True)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Je bent uitgelogd uit Mijn gegevens." in content
+    assert "afgemeld" not in content.lower()
+    ended = browser.get(OVERVIEW)
+    assert ended.status_code == 403
+    assert "word je na een half uur uitgelogd" in ended.content.decode()
+
+
 def test_sign_out_takes_only_post(browser):
     assert browser.get(SIGN_OUT).status_code == 405
     assert browser.get(OVERVIEW).status_code == 200
