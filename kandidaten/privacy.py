@@ -144,6 +144,17 @@ def valid_token_shape(token: str) -> bool:
     return bool(token) and len(token) <= TOKEN_MAX_LENGTH and re.fullmatch(r"[A-Za-z0-9_\-]+", token) is not None
 
 
+def _usable_links(token: str, now: datetime):
+    return PersonalLink.objects.filter(
+        token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=now, candidate__erased_at__isnull=True
+    )
+
+
+def link_is_usable(*, token: str, now: datetime | None = None) -> bool:
+    """Whether the link would open now, without using it up (a mail scanner's GET must not)."""
+    return valid_token_shape(token) and _usable_links(token, now or timezone.now()).exists()
+
+
 @transaction.atomic
 def redeem_link(*, token: str, now: datetime | None = None) -> Candidate | None:
     """Trade a valid, unused link for its candidate; None when it is unknown, used or expired.
@@ -153,13 +164,10 @@ def redeem_link(*, token: str, now: datetime | None = None) -> Candidate | None:
     now = now or timezone.now()
     if not valid_token_shape(token):
         return None
-    token_hash = hash_token(token)
-    claimed = PersonalLink.objects.filter(
-        token_hash=token_hash, used_at__isnull=True, expires_at__gt=now, candidate__erased_at__isnull=True
-    ).update(used_at=now)
+    claimed = _usable_links(token, now).update(used_at=now)
     if claimed != 1:
         return None
-    link = PersonalLink.objects.select_related("candidate").get(token_hash=token_hash)
+    link = PersonalLink.objects.select_related("candidate").get(token_hash=hash_token(token))
     TimelineEvent.objects.create(
         candidate=link.candidate, kind=TimelineEvent.Kind.SELF_SERVICE, created_at=now, data={"action": "signed_in"}
     )

@@ -142,6 +142,35 @@ def test_an_expired_link_opened_in_the_browser_says_so(client, candidate, django
     assert client.get(OVERVIEW).status_code == 403
 
 
+@pytest.mark.parametrize("spoil", ["used", "expired", "made_up"])
+def test_a_link_that_cannot_open_says_so_before_the_button_and_a_good_one_is_not_used_up_by_looking(
+    client, candidate, spoil, django_capture_on_commit_callbacks
+):
+    _ask(client, candidate.email, django_capture_on_commit_callbacks)
+    token = _token_from_mail()
+    if spoil == "used":
+        _open(Client(), token)
+    elif spoil == "expired":
+        PersonalLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    else:
+        token = "nietbestaandetoken123"
+    client.get(reverse("kandidaten:privacy_link", args=[token]))
+
+    page = client.get(OPEN)
+
+    assert page.status_code == 410
+    assert "Deze link werkt niet meer" in page.content.decode()
+
+
+def test_looking_at_the_open_page_does_not_use_the_link_up(client, candidate, django_capture_on_commit_callbacks):
+    _ask(client, candidate.email, django_capture_on_commit_callbacks)
+    client.get(reverse("kandidaten:privacy_link", args=[_token_from_mail()]))
+
+    assert client.get(OPEN).status_code == 200  # a mail scanner's visit
+    assert client.get(OPEN).status_code == 200
+    assert client.post(OPEN).status_code == 302
+
+
 @pytest.mark.parametrize("token", ["x", "a" * 101, "../../etc", "%00", "abc def"])
 def test_a_made_up_or_malformed_token_opens_nothing(client, candidate, token):
     response = client.get(f"/mijn-gegevens/link/{token}/")

@@ -110,7 +110,8 @@ def link_open(request: HttpRequest) -> HttpResponse:
             return _no_store(render(request, "kandidaten/privacy/link_invalid.html", status=410))
         privacy.open_session(request.session, candidate)
         return redirect("kandidaten:privacy_overview")
-    if not token:
+    # A used, expired or made-up link says so at once, not only after the button.
+    if not isinstance(token, str) or not privacy.link_is_usable(token=token):
         return _no_store(render(request, "kandidaten/privacy/link_invalid.html", status=410))
     return _no_store(render(request, "kandidaten/privacy/open.html"))
 
