@@ -1,11 +1,28 @@
-"""Forms of the account pages: a verification code, a new e-mail address."""
+"""Forms of the account pages: the login, a verification code, a new e-mail address."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with our own words for a failed login.
+
+    Django's Dutch says both fields are case-sensitive, but the e-mail address is not (backends.py).
+    The same message for an unknown address, a wrong password and an inactive account: it tells no
+    one whether an address has an account.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "This e-mail address and password do not belong together. Note: the password is case-sensitive."
+        ),
+    }
 
 
 class CodeForm(forms.Form):

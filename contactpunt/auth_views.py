@@ -27,7 +27,7 @@ from django_ratelimit.core import is_ratelimited
 
 from . import two_factor
 from .account_mail import notify_email_changed, notify_password_changed, notify_two_factor_changed
-from .auth_forms import CodeForm, EmailChangeForm, SetupCodeForm
+from .auth_forms import CodeForm, EmailChangeForm, LoginForm, SetupCodeForm
 from .views import rate_limited
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ class LoginView(auth_views.LoginView):
 
     Failed passwords per account are counted by django-axes (AxesStandaloneBackend and middleware).
     """
+
+    form_class = LoginForm
 
     def post(self, request, *args, **kwargs):
         if is_ratelimited(request, group="login", key="ip", rate=login_rate, method="POST", increment=True):

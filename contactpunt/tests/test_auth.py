@@ -109,12 +109,27 @@ def test_login_follows_next(client, coordinator_a):
     assert response.headers["Location"] == "/accounts/tweestapsverificatie/instellen/?next=%2Fdashboard%2F"
 
 
+WRONG_LOGIN = "Dit e-mailadres en wachtwoord horen niet bij elkaar. Let op: het wachtwoord is hoofdlettergevoelig."
+
+
 def test_login_refuses_a_wrong_password_with_a_dutch_error(client, coordinator_a):
     response = client.post("/accounts/login/", {"username": "coordinator.a@contactpunt.example", "password": "fout"})
 
     assert response.status_code == 200
-    assert "Voer een juiste e-mailadres en wachtwoord in." in response.content.decode()
+    content = response.content.decode()
+    assert WRONG_LOGIN in content
+    # Django's own Dutch was bad and said the e-mail address is case-sensitive too; it is not.
+    assert "Voer een juiste" not in content and "beide velden" not in content
     assert "_auth_user_id" not in client.session
+
+
+def test_an_unknown_address_gets_the_same_answer_as_a_wrong_password(client, coordinator_a):
+    wrong = client.post("/accounts/login/", {"username": "coordinator.a@contactpunt.example", "password": "fout"})
+    unknown = client.post("/accounts/login/", {"username": "niemand@contactpunt.example", "password": "fout"})
+
+    assert unknown.status_code == wrong.status_code == 200
+    assert WRONG_LOGIN in unknown.content.decode()
+    assert unknown.context["form"].errors == wrong.context["form"].errors
 
 
 def test_an_inactive_user_cannot_log_in(client):
@@ -123,6 +138,7 @@ def test_an_inactive_user_cannot_log_in(client):
     response = client.post("/accounts/login/", {"username": "weg@contactpunt.example", "password": PASSWORD})
 
     assert response.status_code == 200
+    assert WRONG_LOGIN in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -86,7 +86,7 @@ def test_a_coordinator_sets_up_the_app_and_logs_in_with_a_code(page, coordinator
 def test_five_wrong_passwords_lock_the_account(page, employer_a, browser_problems):
     for _ in range(4):
         _password_step(page, "werkgever.a@zorg.example", "niet-het-goede-wachtwoord")
-        expect(page.get_by_text("Voer een juiste e-mailadres en wachtwoord in.")).to_be_visible()
+        expect(page.get_by_text("Dit e-mailadres en wachtwoord horen niet bij elkaar.")).to_be_visible()
 
     _password_step(page, "werkgever.a@zorg.example", "niet-het-goede-wachtwoord")
 
