@@ -1,9 +1,9 @@
-"""Forms of the account pages: the login, a verification code, a new e-mail address."""
+"""Forms of the account pages: the login, a new password, a verification code, a new e-mail address."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -22,6 +22,15 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _(
             "This e-mail address and password do not belong together. Note: the password is case-sensitive."
         ),
+    }
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's form for a new password, saying "je" like the rest of the portal (Django's Dutch says "uw")."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("Your old password was entered incorrectly. Please enter it again."),
     }
 
 

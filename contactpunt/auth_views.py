@@ -27,7 +27,7 @@ from django_ratelimit.core import is_ratelimited
 
 from . import two_factor
 from .account_mail import notify_email_changed, notify_password_changed, notify_two_factor_changed
-from .auth_forms import CodeForm, EmailChangeForm, LoginForm, SetupCodeForm
+from .auth_forms import CodeForm, EmailChangeForm, LoginForm, OwnPasswordChangeForm, SetupCodeForm
 from .views import rate_limited
 
 logger = logging.getLogger(__name__)
@@ -141,6 +141,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = OwnPasswordChangeForm
+
     def form_valid(self, form):
         response = super().form_valid(form)
         notify_password_changed(form.user)

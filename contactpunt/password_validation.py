@@ -4,6 +4,10 @@ GuessablePasswordValidator adds offline lists of leaked passwords and a guessabi
 
 Django 5.2 reworded the "too short" message and its Dutch catalogue has only the old wording, so the
 message is repeated here (same msgid) to give it Dutch.
+
+Django's Dutch for the other rules says "u" ("Uw wachtwoord mag ..."), the portal says "je". Their
+texts are repeated here too, with the same msgids: our catalogue (LOCALE_PATHS) comes before Django's,
+and a msgid in our code stays in the catalogue when `make translations` drops the ones it cannot find.
 """
 
 from django.contrib.auth import password_validation
@@ -21,6 +25,37 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             )
             % self.min_length
         )
+
+    def get_help_text(self) -> str:
+        return ngettext(
+            "Your password must contain at least %(min_length)d character.",
+            "Your password must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def get_error_message(self) -> str:
+        return gettext("The password is too similar to the %(verbose_name)s.")
+
+    def get_help_text(self) -> str:
+        return gettext("Your password can’t be too similar to your other personal information.")
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self) -> str:
+        return gettext("This password is too common.")
+
+    def get_help_text(self) -> str:
+        return gettext("Your password can’t be a commonly used password.")
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self) -> str:
+        return gettext("This password is entirely numeric.")
+
+    def get_help_text(self) -> str:
+        return gettext("Your password can’t be entirely numeric.")
 
 
 class GuessablePasswordValidator:

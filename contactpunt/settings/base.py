@@ -118,10 +118,10 @@ LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "contactpunt.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "contactpunt.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "contactpunt.password_validation.CommonPasswordValidator"},
+    {"NAME": "contactpunt.password_validation.NumericPasswordValidator"},
     {"NAME": "contactpunt.password_validation.GuessablePasswordValidator", "OPTIONS": {"min_score": 3}},
 ]
 

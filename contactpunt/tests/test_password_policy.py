@@ -1,5 +1,6 @@
 """Passwords: at least 12 characters, not common, not leaked, not easy to guess; checked offline."""
 
+import re
 import socket
 
 import pytest
@@ -94,3 +95,53 @@ def test_the_help_text_names_the_rules(client_a):
 
     assert "minstens 12 tekens" in content
     assert "geen gelekt wachtwoord" in content
+
+
+def _visible_text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_the_password_pages_say_je_not_u(client_a):
+    """Django's Dutch for its password rules says "Uw wachtwoord ..."; the portal says "je"."""
+    response = client_a.get("/accounts/password_change/")
+
+    assert response.status_code == 200
+    page = _visible_text(response)
+    for help_text in [
+        "Je wachtwoord mag niet te veel op je andere persoonlijke gegevens lijken.",
+        "Je wachtwoord moet minstens 12 tekens lang zijn.",
+        "Je wachtwoord mag geen veelgebruikt wachtwoord zijn.",
+        "Je wachtwoord mag niet alleen uit cijfers bestaan.",
+    ]:
+        assert help_text in page
+    assert not re.search(r"\b[Uu]w?\b", page.split("Wachtwoord wijzigen", 1)[1]), page
+
+
+def test_the_password_change_errors_say_je(client_a, coordinator_a):
+    response = client_a.post(
+        "/accounts/password_change/",
+        {"old_password": "niet-mijn-wachtwoord", "new_password1": "123456789012", "new_password2": "123456789012"},
+    )
+
+    assert response.status_code == 200
+    page = _visible_text(response)
+    assert "Je oude wachtwoord klopt niet. Typ het nog een keer." in page
+    assert "Dit wachtwoord bevat alleen cijfers." in page
+    assert "Uw " not in page
+
+    response = client_a.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": coordinator_a.email, "new_password2": coordinator_a.email},
+    )
+
+    assert "Het wachtwoord lijkt te veel op je e-mailadres." in _visible_text(response)
+
+
+def test_the_length_rule_has_a_singular_and_a_plural():
+    from django.utils import translation
+
+    from contactpunt.password_validation import MinimumLengthValidator
+
+    with translation.override("nl"):
+        assert MinimumLengthValidator(1).get_help_text() == "Je wachtwoord moet minstens 1 teken lang zijn."
+        assert MinimumLengthValidator(12).get_help_text() == "Je wachtwoord moet minstens 12 tekens lang zijn."
