@@ -7,6 +7,7 @@ password pages with per-IP limits and a mail to the user after each change.
 from __future__ import annotations
 
 import logging
+import math
 from functools import wraps
 
 from axes.utils import reset as axes_reset
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -175,9 +177,15 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             device = two_factor.verify_code(user, form.cleaned_data["code"])
         except two_factor.Throttled as throttled:
-            seconds = max(1, int((throttled.locked_until - timezone.now()).total_seconds()) + 1)
+            seconds = max(1, math.ceil((throttled.locked_until - timezone.now()).total_seconds()))
             form.add_error(
-                "code", _("Too many wrong codes. Wait %(seconds)d seconds and try again.") % {"seconds": seconds}
+                "code",
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)d second and try again.",
+                    "Too many wrong codes. Wait %(seconds)d seconds and try again.",
+                    seconds,
+                )
+                % {"seconds": seconds},
             )
             status = 429
         else:

@@ -231,6 +231,28 @@ def test_wrong_codes_in_a_row_make_the_next_try_wait(client, coordinator_a):
     assert response.status_code == 302
 
 
+def test_the_wait_after_wrong_codes_says_seconde_or_seconden(client, coordinator_a):
+    device = totp_device(coordinator_a)
+    password_login(client, coordinator_a)
+    with time_machine.travel("2026-12-03 10:00:00 +0000", tick=False) as traveller:
+        client.post(VERIFY, {"code": "000001"})  # one wrong code: a pause of one second
+
+        response = client.post(VERIFY, {"code": totp_code(device)})
+
+        assert response.status_code == 429
+        content = response.content.decode()
+        assert "Te veel verkeerde codes. Wacht 1 seconde en probeer het opnieuw." in content
+        assert "1 seconden" not in content
+
+        traveller.shift(1)
+        client.post(VERIFY, {"code": "000001"})  # the second wrong code in a row: two seconds
+
+        response = client.post(VERIFY, {"code": totp_code(device)})
+
+        assert response.status_code == 429
+        assert "Te veel verkeerde codes. Wacht 2 seconden en probeer het opnieuw." in response.content.decode()
+
+
 def test_an_expired_code_is_refused(client, coordinator_a):
     device = totp_device(coordinator_a)
     password_login(client, coordinator_a)

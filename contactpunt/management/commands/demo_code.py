@@ -7,7 +7,7 @@ public demo key (contactpunt.demo.DEMO_TOTP_SECRET). It prints nothing for any o
 import time
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.oath import TOTP
 
 from contactpunt.demo import demo_totp_key
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         seconds_left = 30 - int(now) % 30
         self.stdout.write(f"{totp.token():06d}")
         self.stderr.write(
-            _("Valid for %(seconds)d more seconds, for every demo coordinator and the demo administrator.")
+            ngettext(
+                "Valid for %(seconds)d more second, for every demo coordinator and the demo administrator.",
+                "Valid for %(seconds)d more seconds, for every demo coordinator and the demo administrator.",
+                seconds_left,
+            )
             % {"seconds": seconds_left}
         )
