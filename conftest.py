@@ -2,7 +2,7 @@
 
 import factory.random
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from contactpunt.factories import (
@@ -26,6 +26,7 @@ def _isolated(request, settings, tmp_path):
     """
     factory.random.reseed_random(request.node.nodeid)
     cache.clear()
+    caches["process"].clear()
     forget_reference_data()
     forget_reference_lines()
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -648,15 +648,17 @@ class MatchFilter(django_filters.FilterSet):
         return queryset.filter(candidate__assigned_to_id=int(value))
 
 
-# The empty intake form is rendered once per language and kept in the cache (templates/kandidaten/
-# intake/form.html): rendering its fields costs more than everything else on the page. A change of
-# the reference data it lists forgets it (kandidaten.apps); so does the timeout there.
+# The empty intake form is rendered once per language and kept in each process's memory (the "process"
+# cache; templates/kandidaten/intake/form.html): rendering its fields costs more than everything else on
+# the page, and in memory it needs no round trip to Redis, nor Redis at all when that is down. A change
+# of the reference data it lists forgets it in this process (kandidaten.apps); the timeout there in others.
 INTAKE_FORM_FRAGMENT = "intake_form_body"
 
 
 def forget_cached_intake_form(**_signal) -> None:
     from django.conf import settings
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.cache.utils import make_template_fragment_key
 
-    cache.delete_many([make_template_fragment_key(INTAKE_FORM_FRAGMENT, [code]) for code, _name in settings.LANGUAGES])
+    keys = [make_template_fragment_key(INTAKE_FORM_FRAGMENT, [code]) for code, _name in settings.LANGUAGES]
+    caches["process"].delete_many(keys)
