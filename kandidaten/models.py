@@ -421,6 +421,9 @@ class TimelineEvent(models.Model):
     # A sign-up's follow-up (its confirmation, the coordinators' notice, matching) runs in a Celery task
     # after the response; set when it ran, so that a retry or the sweep does it once.
     followed_up_at = models.DateTimeField(null=True, blank=True)
+    # How often the sweep queued it again; it gives up after FOLLOW_UP_SWEEPS (kandidaten.services), so a
+    # follow-up that fails every time cannot keep the others waiting.
+    follow_up_sweeps = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

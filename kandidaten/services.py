@@ -243,8 +243,10 @@ def _follow_up_after_commit(event_id: int) -> None:
     enqueue_on_commit(follow_up_signup, event_id)
 
 
-# A sign-up whose follow-up was not handed to the broker (it was down) waits this long for the sweep.
+# A sign-up whose follow-up was not handed to the broker (it was down) waits this long for the sweep,
+# which queues it again at most this many times (at two-minute intervals: a quarter of an hour).
 FOLLOW_UP_GRACE = timedelta(minutes=1)
+FOLLOW_UP_SWEEPS = 8
 
 
 def follow_up_signup(event_id: int) -> bool:
@@ -271,10 +273,14 @@ def follow_up_signup(event_id: int) -> bool:
 
 
 def follow_ups_left_behind(now=None):
-    """Sign-ups whose follow-up never ran (the broker was down, a worker died before it claimed one)."""
+    """Sign-ups whose follow-up never ran (the broker was down, a worker died before it claimed one),
+    unless the sweep has tried them FOLLOW_UP_SWEEPS times already (an error log each time says why)."""
     now = now or timezone.now()
     return TimelineEvent.objects.filter(
-        kind=TimelineEvent.Kind.SIGNUP, followed_up_at__isnull=True, created_at__lt=now - FOLLOW_UP_GRACE
+        kind=TimelineEvent.Kind.SIGNUP,
+        followed_up_at__isnull=True,
+        created_at__lt=now - FOLLOW_UP_GRACE,
+        follow_up_sweeps__lt=FOLLOW_UP_SWEEPS,
     )
 
 

@@ -2,10 +2,12 @@
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import F
 
 from contactpunt.jobs import enqueue
 
 from . import bulk_matching, matching, services
+from .models import TimelineEvent
 
 RETRY = {
     "autoretry_for": (OperationalError,),
@@ -31,6 +33,7 @@ def sweep_signup_follow_ups() -> int:
     # Oldest first: after a long outage the first sign-ups have waited longest.
     events = services.follow_ups_left_behind().order_by("created_at", "pk").values_list("pk", flat=True)
     event_ids = list(events[:SWEEP_BATCH])
+    TimelineEvent.objects.filter(pk__in=event_ids).update(follow_up_sweeps=F("follow_up_sweeps") + 1)
     for event_id in event_ids:
         enqueue(follow_up_signup, event_id)
     return len(event_ids)

@@ -23,6 +23,11 @@ class Migration(migrations.Migration):
             name="followed_up_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name="timelineevent",
+            name="follow_up_sweeps",
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
         migrations.RunPython(mark_earlier_signups_done, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="timelineevent",

@@ -3,6 +3,7 @@ confirmation, tells the region's coordinators and starts matching, once, even wh
 the broker was down and the sweep finds it later."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.utils import timezone
@@ -111,3 +112,16 @@ def test_the_sweep_takes_sign_ups_left_behind_after_a_minute_and_only_those(regi
     assert OutboxMail.objects.filter(to="anna.devries@example.org").count() == 1
     assert not OutboxMail.objects.filter(to="bram@example.org").exists()
     assert sweep_signup_follow_ups.delay().get() == 0
+
+
+def test_the_sweep_gives_up_on_a_follow_up_after_eight_tries_so_it_cannot_block_the_others(region_a, coordinator):
+    stuck = signup_event(register().candidate)
+    TimelineEvent.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=30))
+
+    with patch("kandidaten.tasks.enqueue") as queued:  # the broker takes it, the worker never succeeds
+        counts = [sweep_signup_follow_ups.delay().get() for _sweep in range(10)]
+
+    assert counts == [1] * 8 + [0, 0]
+    assert queued.call_count == 8
+    stuck.refresh_from_db()
+    assert stuck.followed_up_at is None and stuck.follow_up_sweeps == 8
