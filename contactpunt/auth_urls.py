@@ -1,6 +1,5 @@
 """Account URLs: ours in front of django.contrib.auth.urls (same names, so reverse('login') still works)."""
 
-from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
 from . import auth_views
@@ -14,7 +13,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/logout/", django_auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/code/", auth_views.verify, name="two_factor_verify"),
     path("accounts/tweestapsverificatie/instellen/", auth_views.setup, name="two_factor_setup"),
     path("accounts/tweestapsverificatie/herstelcodes/", auth_views.recovery_codes, name="two_factor_recovery_codes"),

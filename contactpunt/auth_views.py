@@ -106,6 +106,21 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only, the session deleted on the server), and a word that it happened.
+
+    The idle logout (IdleTimeoutMiddleware) says so too; a message, not a signal, so that it says
+    only one thing.
+    """
+
+    def post(self, request, *args, **kwargs):
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:
+            messages.info(request, _("You are logged out."))
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset (the same answer whether or not the address is known), limited per IP and per address.
 

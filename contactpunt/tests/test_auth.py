@@ -153,6 +153,27 @@ def test_logout_is_a_post(client_a):
     assert "_auth_user_id" not in client_a.session
 
 
+@pytest.mark.parametrize("persona", ["client_a", "employer_client", "administrator_client"])
+def test_after_logging_out_the_home_page_says_so(request, persona):
+    client = request.getfixturevalue(persona)
+
+    response = client.post("/accounts/logout/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [("/", 302)]
+    content = response.content.decode()
+    assert content.count("Je bent uitgelogd.") == 1
+    assert "Inloggen" in content
+    assert "Je bent uitgelogd." not in client.get("/").content.decode()  # said once
+
+
+def test_logging_out_without_a_login_says_nothing(client):
+    response = client.post("/accounts/logout/", follow=True)
+
+    assert response.status_code == 200
+    assert "uitgelogd" not in response.content.decode()
+
+
 def test_the_menu_has_a_logout_button_that_posts(client_a):
     content = client_a.get("/").content.decode()
 
