@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import datetime, timedelta
 from functools import wraps
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off, get_failure_limit
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
@@ -166,10 +170,44 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def lockout_ends_at(request: HttpRequest, credentials=None) -> datetime | None:
+    """When django-axes lets this account log in again, or None if the handler does not tell.
+
+    axes counts the failures of the attempts whose last failure is less than the cool-off ago; a
+    try during the lockout is not recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT). So the
+    lock opens when, the oldest attempts dropping off one by one, fewer failures than the limit are
+    left: a cool-off after the last failure of the attempt that drops off last before that.
+    """
+    handler = AxesProxyHandler.get_implementation()
+    cool_off = get_cool_off(request)
+    if not isinstance(handler, AxesDatabaseHandler) or not cool_off:
+        return None
+    limit = get_failure_limit(request, credentials)
+    ends = []
+    for attempts in handler.get_user_attempts(request, credentials):
+        rows = list(attempts.order_by("attempt_time").values_list("attempt_time", "failures_since_start"))
+        left = sum(failures for _, failures in rows)
+        for attempt_time, failures in rows:
+            if left < limit:
+                break
+            left -= failures
+            if left < limit:
+                ends.append(attempt_time + cool_off)
+    return max(ends, default=None)
+
+
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """What django-axes shows after too many wrong passwords for one account (AXES_LOCKOUT_CALLABLE)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    context = {"minutes": minutes, "until": None, "tomorrow": False}
+    ends = lockout_ends_at(request, credentials)
+    if ends is not None and ends >= timezone.now():
+        # The lock opens just after `ends` (axes still counts an attempt exactly a cool-off old), and
+        # "until 14:35" must mean that 14:35 works: the next whole minute.
+        local = timezone.localtime(ends).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        context["until"] = local.strftime("%H:%M")
+        context["tomorrow"] = local.date() > timezone.localdate()
+    return render(request, "registration/locked_out.html", context, status=429)
 
 
 # The second step -----------------------------------------------------------------------------

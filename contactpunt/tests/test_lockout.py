@@ -1,5 +1,7 @@
 """Brute force: an account locks after 5 wrong passwords (django-axes), logins and resets are limited per IP."""
 
+import re
+
 import pytest
 import time_machine
 from axes.models import AccessAttempt
@@ -34,12 +36,80 @@ def test_five_wrong_passwords_lock_the_account_with_a_dutch_page(client, request
     assert fifth.status_code == 429
     content = fifth.content.decode()
     assert "Account tijdelijk geblokkeerd" in content
-    assert "30 minuten" in content
+    assert "kan er tot " in content
     assert 'href="/accounts/password_reset/"' in content
     # Now even the right password does not get in, from any connection.
     right = attempt(Client(), user.email, PASSWORD, ip="198.51.100.7")
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def page_text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_the_lockout_page_says_until_when_in_amsterdam_time(coordinator_a):
+    with time_machine.travel("2026-12-03 10:00:00 +0000", tick=False) as traveller:  # 11:00 in Amsterdam
+        for _ in range(4):
+            attempt(Client(), coordinator_a.email, "fout")
+        traveller.shift(7 * 60 + 30)
+        fifth = attempt(Client(), coordinator_a.email, "fout")  # the last failure: 11:07:30
+
+        assert fifth.status_code == 429
+        text = page_text(fifth)
+        assert (
+            "Het wachtwoord was te vaak fout. Om het account te beschermen kan er tot 11:38 niet worden ingelogd."
+            in text
+        )
+        # What the tester read: an e-mail that had not been sent, and only "30 minutes".
+        assert "Weet je je wachtwoord niet meer? Vraag een nieuw wachtwoord aan: met de link die je dan per " in text
+        assert "e-mail krijgt, kun je meteen weer inloggen." in text
+        assert "link in de e-mail" not in text and "30 minuten" not in text
+        assert re.search(
+            r'<a class="btn btn-brand" href="/accounts/password_reset/">\s*Vraag een nieuw wachtwoord aan',
+            fifth.content.decode(),
+        )
+
+        traveller.shift(12 * 60)  # a try during the lockout does not move the time
+        assert "kan er tot 11:38 niet worden ingelogd" in page_text(attempt(Client(), coordinator_a.email, PASSWORD))
+
+        traveller.move_to("2026-12-03 10:37:00 +0000")  # 11:37: still locked
+        assert attempt(Client(), coordinator_a.email, PASSWORD).status_code == 429
+        traveller.move_to("2026-12-03 10:38:00 +0000")  # 11:38, the time on the page: open
+        assert attempt(Client(), coordinator_a.email, PASSWORD).status_code == 302
+
+
+def test_the_time_follows_axes_when_the_failures_came_from_several_connections(coordinator_a):
+    with time_machine.travel("2026-12-03 10:00:00 +0000", tick=False) as traveller:
+        for _ in range(3):
+            attempt(Client(), coordinator_a.email, "fout", ip="192.0.2.10")
+        traveller.shift(10 * 60)
+        attempt(Client(), coordinator_a.email, "fout", ip="198.51.100.7")
+        fifth = attempt(Client(), coordinator_a.email, "fout", ip="198.51.100.7")
+
+        # The three of 11:00 drop off just after 11:30; the two of 11:10 alone do not lock.
+        assert "kan er tot 11:31 niet worden ingelogd" in page_text(fifth)
+        traveller.move_to("2026-12-03 10:30:00 +0000")
+        assert attempt(Client(), coordinator_a.email, PASSWORD, ip="203.0.113.5").status_code == 429
+        traveller.move_to("2026-12-03 10:31:00 +0000")
+        assert attempt(Client(), coordinator_a.email, PASSWORD, ip="203.0.113.5").status_code == 302
+
+
+def test_a_lockout_past_midnight_says_tomorrow(coordinator_a):
+    with time_machine.travel("2026-12-03 22:50:00 +0000", tick=False):  # 23:50 in Amsterdam
+        for _ in range(5):
+            fifth = attempt(Client(), coordinator_a.email, "fout")
+
+    assert "kan er tot morgen 00:21 niet worden ingelogd" in page_text(fifth)
+
+
+def test_without_the_time_the_page_says_at_most_thirty_minutes(client, coordinator_a, monkeypatch):
+    monkeypatch.setattr("contactpunt.auth_views.lockout_ends_at", lambda request, credentials=None: None)
+    for _ in range(5):
+        fifth = attempt(client, coordinator_a.email, "fout")
+
+    assert fifth.status_code == 429
+    assert "kan er even niet worden ingelogd; over ten hoogste 30 minuten kan het weer." in page_text(fifth)
 
 
 def test_the_lockout_counts_the_address_however_it_is_typed(client, coordinator_a):

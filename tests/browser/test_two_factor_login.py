@@ -97,7 +97,7 @@ def test_five_wrong_passwords_lock_the_account(page, employer_a, browser_problem
     # The right password does not get in now either.
     _password_step(page, "werkgever.a@zorg.example")
     expect(page.get_by_role("heading", level=1)).to_have_text("Account tijdelijk geblokkeerd")
-    expect(page.get_by_role("link", name="Kies een nieuw wachtwoord")).to_have_attribute(
+    expect(page.get_by_role("link", name="Vraag een nieuw wachtwoord aan")).to_have_attribute(
         "href", "/accounts/password_reset/"
     )
     # The lockout page is answered with 429 Too Many Requests, which Chromium reports on the console:
