@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -233,6 +234,69 @@ def test_asking_is_rate_limited_per_ip_whatever_the_address(settings, candidate,
     assert (
         _ask(Client(REMOTE_ADDR="198.51.100.8"), candidate.email, django_capture_on_commit_callbacks).status_code == 302
     )
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def _opens_at(text: str) -> str:
+    return re.search(r"Vanaf (\d\d:\d\d) kun je weer een nieuwe link vragen\.", text).group(1)
+
+
+def test_the_address_limit_page_says_what_happened_and_from_when(
+    settings, candidate, django_capture_on_commit_callbacks
+):
+    settings.PERSONAL_LINK_RATE_LIMIT_EMAIL = "2/h"
+    with time_machine.travel("2026-12-03 10:00:00 +0000", tick=False) as traveller:  # 11:00 in Amsterdam
+        for number in range(2):
+            _ask(Client(REMOTE_ADDR=f"192.0.2.{number + 1}"), candidate.email, django_capture_on_commit_callbacks)
+        refused = _ask(Client(REMOTE_ADDR="192.0.2.50"), candidate.email, django_capture_on_commit_callbacks)
+
+        assert refused.status_code == 429
+        text = _text(refused)
+        assert "Er is al meerdere keren een link gevraagd" in text
+        assert "Voor dit e-mailadres is in korte tijd meerdere keren een link gevraagd." in text
+        assert "Die link werkt één keer, tot 24 uur na het versturen." in text
+        # A limit is no fault: no error code, and no contact point to call that the page cannot name.
+        assert "Foutcode" not in text and "Bel of mail" not in text and "formulieren" not in text
+        opens = _opens_at(text)
+        hour, minute = map(int, opens.split(":"))
+        seconds = int(refused["Retry-After"])
+        assert 0 < seconds <= 3601  # the limit's own window: at most an hour
+        assert (hour - 11) * 60 + minute == seconds // 60 + 1  # the first whole minute after it
+
+        traveller.move_to(f"2026-12-03 {hour - 1:02d}:{minute:02d}:00 +0000")  # from that minute on: a link again
+        assert (
+            _ask(Client(REMOTE_ADDR="192.0.2.51"), candidate.email, django_capture_on_commit_callbacks).status_code
+            == 302
+        )
+
+
+def test_the_connection_limit_page_speaks_of_the_connection(settings, candidate, django_capture_on_commit_callbacks):
+    settings.PERSONAL_LINK_RATE_LIMIT_IP = "2/h"
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for number in range(2):
+        _ask(client, f"iemand{number}@example.org", django_capture_on_commit_callbacks)
+
+    refused = _ask(client, candidate.email, django_capture_on_commit_callbacks)
+
+    assert refused.status_code == 429
+    text = _text(refused)
+    assert "Vanaf deze verbinding is in korte tijd meerdere keren een link gevraagd." in text
+    assert "Voor dit e-mailadres" not in text and "Foutcode" not in text
+    _opens_at(text)
+    assert mail.outbox == []
+
+
+def test_the_page_gives_the_validity_the_administrator_set(settings, candidate, django_capture_on_commit_callbacks):
+    settings.PERSONAL_LINK_RATE_LIMIT_EMAIL = "1/h"
+    RetentionSettings.objects.update_or_create(pk=1, defaults={"link_hours": 1})
+    _ask(Client(), candidate.email, django_capture_on_commit_callbacks)
+
+    refused = _ask(Client(), candidate.email, django_capture_on_commit_callbacks)
+
+    assert "Die link werkt één keer, tot 1 uur na het versturen." in _text(refused)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,11 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from contactpunt import audit
 from contactpunt.mail import site_url
-from contactpunt.views import rate_limited
 
 from .. import privacy
 from ..models import Candidate, ErasureRequest, RetentionSettings
@@ -45,19 +45,50 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _limited(request: HttpRequest, email: str) -> bool:
-    """Per IP, and per address (whoever asks for it): a mailbox is not flooded, addresses not probed."""
-    by_ip = is_ratelimited(
-        request, group="privacy_link_ip", key="ip", rate=settings.PERSONAL_LINK_RATE_LIMIT_IP, increment=True
-    )
-    by_address = is_ratelimited(
-        request,
-        group="privacy_link_email",
-        key=lambda group, request: email_key(email),
-        rate=settings.PERSONAL_LINK_RATE_LIMIT_EMAIL,
-        increment=True,
-    )
-    return by_ip or by_address
+def _limit_reached(request: HttpRequest, email: str) -> tuple[str, int] | None:
+    """Per IP, and per address (whoever asks for it): a mailbox is not flooded, addresses not probed.
+
+    Both are counted on every request. Returns which limit refuses this one ("address" before
+    "connection") and the seconds until every limit that refuses it opens again; None if none does.
+    The address limit counts whether or not the address is known, so saying so tells nothing.
+    """
+    usages = {
+        "connection": get_usage(
+            request, group="privacy_link_ip", key="ip", rate=settings.PERSONAL_LINK_RATE_LIMIT_IP, increment=True
+        ),
+        "address": get_usage(
+            request,
+            group="privacy_link_email",
+            key=lambda group, request: email_key(email),
+            rate=settings.PERSONAL_LINK_RATE_LIMIT_EMAIL,
+            increment=True,
+        ),
+    }
+    refused = {name: max(1, usage["time_left"]) for name, usage in usages.items() if usage and usage["should_limit"]}
+    if not refused:
+        return None
+    return ("address" if "address" in refused else "connection"), max(refused.values())
+
+
+def _too_many_link_requests(request: HttpRequest, reason: str, seconds: int) -> HttpResponse:
+    """The 429 of the personal-link limits: what happened, that a sent link still works, and from when.
+
+    No error code: nothing went wrong that anyone has to look up. No "call the contact point": a
+    public page has no contact details to call.
+    """
+    # django-ratelimit's window still counts in its last second; "from 14:35" must mean that 14:35 works.
+    seconds += 1
+    opens = timezone.localtime(timezone.now() + timedelta(seconds=seconds))
+    opens = opens.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    context = {
+        "reason": reason,
+        "until": opens.strftime("%H:%M"),
+        "tomorrow": opens.date() > timezone.localdate(),
+        "hours": RetentionSettings.current().link_hours,
+    }
+    response = render(request, "kandidaten/privacy/too_many.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return _no_store(response)
 
 
 @login_not_required
@@ -68,9 +99,10 @@ def link_request(request: HttpRequest) -> HttpResponse:
         form = LinkRequestForm(request.POST)
         if form.is_valid():
             email = form.cleaned_data["email"]
-            if _limited(request, email):
-                logger.warning("Personal link refused: rate limit reached")
-                return rate_limited(request)
+            limit = _limit_reached(request, email)
+            if limit is not None:
+                logger.warning("Personal link refused: rate limit reached (%s)", limit[0])
+                return _too_many_link_requests(request, *limit)
             privacy.request_link(email=email, site_url=site_url(request))
             return redirect("kandidaten:privacy_sent")
     else:
