@@ -66,8 +66,15 @@ run-services: setup
 	$(BIN)/celery -A contactpunt beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# One pytest worker process per core (TEST_WORKERS=0: all in this process), each with its own in-memory SQLite
+# database. Whole files go to one worker (a module's shared fixtures are built once) and keep
+# pytest-django's order: tests on the rolled-back database first, then the transactional ones (their
+# flush empties the reference lists), so --no-loadscope-reorder. The hostile-input tests try fewer
+# examples here than in `make test-services`, which runs in one process (its tests share one Redis
+# database and one Celery worker) with the `thorough` profile (tests/hostile/conftest.py).
+TEST_WORKERS ?= auto
 test: setup
-	$(EMBEDDED) $(BIN)/pytest
+	$(EMBEDDED) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Benchmarks on PostgreSQL with generated data, each printing a table: matching (1k×100, 10k×1k,
 # 100k×10k; BENCH_ARGS) and then the story gallery (600 and 20,000 stories; BENCH_GALLERY_ARGS), each in
@@ -91,7 +98,7 @@ bench: setup
 	done
 
 test-services: setup
-	$(SERVICES) $(BIN)/pytest -p no:cacheprovider
+	$(SERVICES) HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-thorough} $(BIN)/pytest -p no:cacheprovider
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
