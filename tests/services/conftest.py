@@ -379,7 +379,7 @@ def private_redis(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Re
     working_broker = celery_app.conf.broker_url
     celery_app.conf.broker_url = server.url
     reset_broker_connections()
-    cache = {"default": {**settings.CACHES["default"], "LOCATION": server.url}}
+    cache = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": server.url}}
     try:
         with override_settings(REDIS_URL=server.url, CACHES=cache):
             yield server

@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db.models import F
 from django.test import override_settings
 
@@ -62,7 +63,7 @@ def test_a_cache_whose_redis_cannot_be_reached_acts_as_an_empty_one():
 
 @pytest.mark.django_db
 def test_the_intake_takes_sign_ups_while_the_rate_limit_cannot_count(client, region_a):
-    with override_settings(CACHES={"default": _closed_port_cache()}):
+    with override_settings(CACHES={**settings.CACHES, "default": _closed_port_cache()}):
         for number in range(2):
             response = client.post(
                 "/aanmelden/", intake_form_data(email=f"sanne.{number}@example.org", phone=f"06 1234567{number}")
