@@ -10,26 +10,29 @@ The load generator runs in this process: threads with http.client from the stand
 it takes little of the two cores it shares with the server (its own CPU time is in the table). Each
 simulated visitor GETs /aanmelden/ (the CSRF cookie and token), then POSTs a valid intake with an
 e-mail address, phone number and first name of its own; a 302 to /aanmelden/bedankt/ is an accepted
-sign-up. The request stores the candidate, its consents and its sign-up event (followed_up_at empty)
-and queues one Celery task on commit, kandidaten.tasks.follow_up_signup: the worker then queues the
+sign-up. The request stores the sign-up as it came in (one kandidaten.PendingSignup row) and queues one
+Celery task on commit, kandidaten.tasks.register_signup: the worker then registers it (the duplicate
+rules, the route, the candidate with its consents and sign-up event, the audit row), queues the
 confirmation mail and the coordinator's notice (a notification and its mail) and schedules matching.
 Afterwards the database is compared with what the visitors were told: every accepted e-mail address
-must be stored, with its consent and its sign-up event; once the worker has followed every sign-up up,
+must be stored (as a pending sign-up, or as a candidate with its consent and its sign-up event); once
+the worker has registered and followed up every sign-up, every accepted address must be a candidate and
 every queued mail (two per sign-up) must have been sent exactly once.
 
 Scenarios (each prints a row; the columns are explained under the table):
 1. intake, C visitors at once (closed loop) for D seconds, with no Celery worker running: first the POST
    alone (each visitor's connection GETs the form once, then POSTs intakes back to back, a new identity
-   each), then GET + POST. Then the worker starts and works through the follow-ups both left in Redis:
-   how long until every sign-up is followed up and every mail sent, each exactly once;
+   each), then GET + POST. Then the worker starts and works through the tasks both left in Redis: how
+   long until every sign-up is registered and followed up and every mail sent, each exactly once;
 2. the trivial page /over/ the same way (the same template base, no form, no writes): the ratios;
 3. PostgreSQL restarted (pg_ctl restart -m fast) in the middle of a burst at a fixed rate: visitors get
    the 503 page while it is down, no sign-up is half stored, and the worker (whose tasks meet the
-   restart too) still follows up every sign-up and sends every mail once;
+   restart too) still registers and follows up every sign-up and sends every mail once;
 4. Redis stopped for 60 s in the middle of a burst at a fixed rate: sign-ups go on (p95 under 1 s), and
-   once Redis is back the sweeps (sent here every 10 s instead of beat's 2 minutes; the sign-ups not
-   followed up first, kandidaten.tasks.sweep_signup_follow_ups, then contactpunt.tasks.sweep_outbox)
-   follow up every sign-up left behind and send every mail, each exactly once.
+   once Redis is back the sweeps (sent here every 10 s instead of beat's 2 minutes: the sign-ups not
+   registered, kandidaten.tasks.sweep_pending_signups, those not followed up,
+   kandidaten.tasks.sweep_signup_follow_ups, then contactpunt.tasks.sweep_outbox) register and follow
+   up every sign-up left behind and send every mail, each exactly once.
 
 Usage: python bench/load.py [--duration 30] [--clients 8] [--worker-class sync] [--threads 1]
        [--fault-rate 8] [--outage 60] [--only intake,trivial,postgres,redis]
@@ -407,13 +410,18 @@ class CeleryWorker(ManagedProcess):
             raise RuntimeError(f"The Celery worker exited:\n{self.log()}")
 
 
-SWEEPS = ("kandidaten.tasks.sweep_signup_follow_ups", "contactpunt.tasks.sweep_outbox")
+SWEEPS = (
+    "kandidaten.tasks.sweep_pending_signups",
+    "kandidaten.tasks.sweep_signup_follow_ups",
+    "contactpunt.tasks.sweep_outbox",
+)
 
 
 def send_sweep(redis_url: str) -> None:
-    """What Celery beat does every two minutes: queue the sweep of the sign-ups whose follow-up never ran
+    """What Celery beat does every two minutes: queue the sweep of the sign-ups no worker registered
+    (kandidaten.tasks.sweep_pending_signups), of those whose follow-up never ran
     (kandidaten.tasks.sweep_signup_follow_ups) and then the outbox sweep (contactpunt.tasks.sweep_outbox).
-    The sign-ups first: a follow-up it re-enqueues queues its own mails on commit."""
+    The sign-ups first: a sign-up registered or followed up again queues its own mails on commit."""
     from celery import Celery
 
     with Celery(broker=redis_url) as app:
@@ -741,6 +749,7 @@ class Run:
 @dataclass
 class Stored:
     emails: set[str]
+    pending: int  # sign-ups stored as they came in, not registered as a candidate yet (no worker yet)
     incomplete: int  # candidates without a consent for contact or without a sign-up event
     follow_ups_pending: int  # sign-up events whose follow-up (confirmation, notice, matching) has not run
     mails: int
@@ -750,13 +759,16 @@ class Stored:
     @property
     def note(self) -> str:
         return (
-            f"sign-ups not followed up yet: {self.follow_ups_pending}; stored: {self.mails} mails "
+            f"sign-ups not registered yet: {self.pending}; not followed up yet: {self.follow_ups_pending}; "
+            f"stored: {self.mails} mails "
             f"({self.unsent} unsent), {self.notifications} notifications"
         )
 
 
 def stored(stack: Stack, run: Run | None = None) -> Stored:
-    """What the database holds; with `run`, of the candidates its visitors were (the other tables whole)."""
+    """What the database holds; with `run`, of the candidates its visitors were (the other tables whole).
+    A sign-up is stored once it is in the database: as a candidate, or as a pending sign-up that the
+    worker has not registered yet (kandidaten.public_signup)."""
     # The candidates counted: all, or those with an e-mail address of the run's visitors.
     chosen = {
         "everyone": run is None,
@@ -767,6 +779,16 @@ def stored(stack: Stack, run: Run | None = None) -> Stored:
             row[0]
             for row in connection.execute(
                 "SELECT email FROM kandidaten_candidate c WHERE %(everyone)s OR c.email = ANY(%(emails)s)", chosen
+            )
+        }
+        waiting = {
+            row[0]
+            for row in connection.execute(
+                """
+                SELECT p.details->>'email' FROM kandidaten_pendingsignup p
+                WHERE %(everyone)s OR p.details->>'email' = ANY(%(emails)s)
+                """,
+                chosen,
             )
         }
         incomplete = connection.execute(
@@ -791,16 +813,17 @@ def stored(stack: Stack, run: Run | None = None) -> Stored:
             "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM contactpunt_outboxmail"
         ).fetchone()
         notifications = connection.execute("SELECT count(*) FROM contactpunt_notification").fetchone()[0]
-    return Stored(emails, incomplete, follow_ups_pending, mails, unsent, notifications)
+    return Stored(emails | waiting, len(waiting), incomplete, follow_ups_pending, mails, unsent, notifications)
 
 
 def outstanding(stack: Stack) -> tuple[int, int]:
-    """(sign-ups whose follow-up has not run, outbox mails not sent), from one snapshot: a follow-up
-    queues its mails in the transaction that marks it done."""
+    """(sign-ups not registered or whose follow-up has not run, outbox mails not sent), from one snapshot:
+    a follow-up queues its mails in the transaction that marks it done."""
     with stack.connect() as connection:
         return connection.execute(
             """
-            SELECT (SELECT count(*) FROM kandidaten_timelineevent WHERE kind = 'signup' AND followed_up_at IS NULL),
+            SELECT (SELECT count(*) FROM kandidaten_pendingsignup)
+                   + (SELECT count(*) FROM kandidaten_timelineevent WHERE kind = 'signup' AND followed_up_at IS NULL),
                    (SELECT count(*) FROM contactpunt_outboxmail WHERE sent_at IS NULL)
             """
         ).fetchone()
@@ -818,7 +841,8 @@ def reset(stack: Stack) -> None:
     scenario is counted on its own."""
     with stack.connect() as connection:
         connection.execute(
-            "TRUNCATE kandidaten_candidate, contactpunt_outboxmail, contactpunt_notification, django_session CASCADE"
+            "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, contactpunt_outboxmail, contactpunt_notification, "
+            "django_session CASCADE"
         )
     for path in stack.mail_dir.glob("*.log"):
         path.unlink()
@@ -925,10 +949,17 @@ def scenario_intake(
     worker_cpu = tree_cpu(worker.pid) - worker_cpu
     mail = check_mail(stack, done.seconds)
     count = followed_up(stack)
+    registered = stored(stack)
+    accepted = {visit.email for row in rows for visit in row.run.accepted}
     rows[-1].notes.append(
-        f"the worker then followed up {count} sign-ups and sent {mail.sent} mails in {done.seconds:.1f} s "
-        f"({count / max(done.seconds, 0.001):.1f} follow-ups/s), {mail.duplicates} twice, {mail.missing} missing"
-        f"{_drain_remarks(done, mail)}; its CPU {worker_cpu:.1f} s"
+        f"the worker then registered and followed up {count} sign-ups and sent {mail.sent} mails in "
+        f"{done.seconds:.1f} s ({count / max(done.seconds, 0.001):.1f} sign-ups/s), {mail.duplicates} twice, "
+        f"{mail.missing} missing{_drain_remarks(done, mail)}; its CPU {worker_cpu:.1f} s"
+    )
+    rows[-1].notes.append(
+        f"then in the database: {len(registered.emails) - registered.pending} candidates of "
+        f"{len(accepted)} accepted sign-ups ({len(accepted - registered.emails)} missing), "
+        f"{registered.incomplete} without a contact consent or a sign-up event, {registered.pending} not registered"
     )
     return rows
 
@@ -1005,6 +1036,9 @@ def rewind_outbox(stack: Stack, minutes: int = 2) -> None:
             WHERE kind = 'signup' AND followed_up_at IS NULL
             """,
             [minutes],
+        )
+        connection.execute(
+            "UPDATE kandidaten_pendingsignup SET received_at = received_at - make_interval(mins => %s)", [minutes]
         )
 
 

@@ -138,7 +138,23 @@ def _field_names(obj: Any, fields: Iterable[str]) -> list[str]:
 CANDIDATE = "candidate"
 
 
-def _event(request_or_actor: HttpRequest | User | None, action: str, *, by_candidate: bool = False) -> AuditEvent:
+def origin(request: HttpRequest) -> dict[str, str]:
+    """Where a request came from, as an audit row stores it: for work a worker finishes later (a public
+    sign-up), so that its row still says from where, without keeping the address itself."""
+    return {
+        "network": network_of(request.META.get("REMOTE_ADDR")),
+        "user_agent": user_agent_family(request.headers.get("User-Agent")),
+        "request_id": request_id(request),
+    }
+
+
+def _event(
+    request_or_actor: HttpRequest | User | None,
+    action: str,
+    *,
+    by_candidate: bool = False,
+    from_origin: dict[str, str] | None = None,
+) -> AuditEvent:
     """An unsaved row with who, from where and which request; the object is filled in by the caller."""
     if action not in Action.values:
         raise ValueError(f"unknown audit action {action!r}")
@@ -146,11 +162,13 @@ def _event(request_or_actor: HttpRequest | User | None, action: str, *, by_candi
     if isinstance(request_or_actor, HttpRequest):
         request = request_or_actor
         actor = getattr(request, "user", None)
-        event.network = network_of(request.META.get("REMOTE_ADDR"))
-        event.user_agent = user_agent_family(request.headers.get("User-Agent"))
-        event.request_id = request_id(request)
+        from_origin = origin(request)
     else:
         actor = request_or_actor
+    if from_origin:
+        event.network = from_origin.get("network", "")
+        event.user_agent = from_origin.get("user_agent", "")
+        event.request_id = from_origin.get("request_id", "")
     if by_candidate:
         # The candidate, with their personal link; a portal user logged in in the same browser is not the actor.
         event.actor_role = CANDIDATE
@@ -167,10 +185,12 @@ def record(
     fields: Iterable[str] = (),
     *,
     by_candidate: bool = False,
+    from_origin: dict[str, str] | None = None,
 ) -> AuditEvent:
     """Write one audit row. `obj`: a model instance, or (model or "app.model", id) for one already deleted.
-    `by_candidate`: the candidate did it themselves, through their personal link."""
-    event = _event(request_or_actor, action, by_candidate=by_candidate)
+    `by_candidate`: the candidate did it themselves, through their personal link. `from_origin`: where
+    the request came from (`origin`), when the work is done later, without the request."""
+    event = _event(request_or_actor, action, by_candidate=by_candidate, from_origin=from_origin)
     event.object_type, event.object_id = _object_ref(obj)
     event.fields = _field_names(obj, fields)
     event.save()

@@ -39,7 +39,38 @@ def _no_such_key(key, delta):
     raise ValueError(f"Key {key!r} not found: the cache cannot be reached.")
 
 
-class ResilientRedisCacheClient(RedisCacheClient):
+# INCRBY of a key that exists, in one round trip (Django's client asks EXISTS first, then INCRBY): the
+# rate limit counts every public sign-up. A missing key answers nil, and `incr` raises as Django's does.
+_INCR_EXISTING = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end"
+
+
+class FastRedisCacheClient(RedisCacheClient):
+    """Django's client with one redis.Redis per connection pool (Django builds a new one, and its table
+    of response callbacks, for every call) and `incr` in one round trip."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+        self._incr_script = None
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+    def incr(self, key, delta=1):
+        client = self.get_client(key, write=True)
+        if self._incr_script is None:
+            self._incr_script = client.register_script(_INCR_EXISTING)
+        value = self._incr_script(keys=[key], args=[delta], client=client)
+        if value is None:
+            raise ValueError(f"Key {key!r} not found.")
+        return value
+
+
+class ResilientRedisCacheClient(FastRedisCacheClient):
     add = _unless_unreachable(RedisCacheClient.add, lambda key, value, timeout: False)
     get = _unless_unreachable(RedisCacheClient.get, lambda key, default: default)
     set = _unless_unreachable(RedisCacheClient.set, lambda key, value, timeout: None)
@@ -47,7 +78,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
     delete = _unless_unreachable(RedisCacheClient.delete, lambda key: False)
     get_many = _unless_unreachable(RedisCacheClient.get_many, lambda keys: {})
     has_key = _unless_unreachable(RedisCacheClient.has_key, lambda key: False)
-    incr = _unless_unreachable(RedisCacheClient.incr, _no_such_key)
+    incr = _unless_unreachable(FastRedisCacheClient.incr, _no_such_key)
     set_many = _unless_unreachable(RedisCacheClient.set_many, lambda data, timeout: None)
     delete_many = _unless_unreachable(RedisCacheClient.delete_many, lambda keys: None)
     clear = _unless_unreachable(RedisCacheClient.clear, lambda: False)

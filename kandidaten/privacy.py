@@ -52,6 +52,7 @@ from .models import (
     ContactMoment,
     ErasureRequest,
     Match,
+    PendingSignup,
     PersonalLink,
     RetentionSettings,
     Source,
@@ -850,6 +851,19 @@ def delete_expired_links(*, now: datetime) -> int:
     return deleted
 
 
+# A public sign-up the worker could not register after every sweep (kandidaten.public_signup) holds the
+# person's details outside any candidate: whoever runs the portal has this long to see to it (the worker
+# logged every failure, the sweep an error at its last try), then it is deleted.
+PENDING_SIGNUP_DAYS = 30
+
+
+def delete_stale_pending_signups(*, now: datetime) -> int:
+    deleted, _ = PendingSignup.objects.filter(received_at__lt=now - timedelta(days=PENDING_SIGNUP_DAYS)).delete()
+    if deleted:
+        logger.error("Retention deleted %d public sign-ups that were never registered", deleted)
+    return deleted
+
+
 def apply_retention(*, now: datetime | None = None, site_url: str | None = None) -> dict[str, int]:
     """The nightly job: warn, erase, clean up. Safe to run twice: a rerun finds nothing new to do."""
     from campagne.retention import orphan_files_delete
@@ -871,6 +885,7 @@ def apply_retention(*, now: datetime | None = None, site_url: str | None = None)
         "confirmations_scrubbed": scrub_erasure_confirmations(now=now),
         "mails_deleted": delete_sent_mails(now=now, retention=retention),
         "links_deleted": delete_expired_links(now=now),
+        "pending_signups_deleted": delete_stale_pending_signups(now=now),
         "invitations_deleted": invitations_delete_expired(now=now),
         "cancel_links_retired": retire_past_cancel_links(before=_period_months(now, retention.activity_only_months)),
         "files_deleted": orphan_files_delete(now=now),

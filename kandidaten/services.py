@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -168,6 +168,8 @@ def candidate_register(
     new_only: dict[str, Any] | None = None,
     confirm: bool = True,
     source_tag: str = "",
+    signed_up_at: datetime | None = None,
+    queue_follow_up: bool = True,
 ) -> Registration:
     """Sign a person up, or update them if they signed up before (same e-mail or phone).
 
@@ -176,6 +178,8 @@ def candidate_register(
     own). `new_only`: values a new candidate gets for what this sign-up does not ask; a known
     candidate keeps theirs. `source_tag`: the poster or story the person came from (ignored when it is
     not a valid tag); a known candidate keeps the tag they had, or gets this one if they had none.
+    `signed_up_at`: when the person sent it, if that was earlier (a sign-up the worker registers).
+    `queue_follow_up`: False when the caller runs the follow-up itself after commit.
     """
     source_tag = clean_source_tag(source_tag)
     fields = {key: value for key, value in details.items() if key not in MANY_TO_MANY_FIELDS}
@@ -183,7 +187,7 @@ def candidate_register(
     fields["email_key"] = email_key(fields["email"])
     if not fields.get("place"):
         fields["place"] = place_for_postcode(fields["postcode"])
-    now = timezone.now()
+    now = signed_up_at or timezone.now()
 
     _lock_identity(fields["email_key"], fields["phone"])
     candidate = find_existing_candidate(email=fields["email"], phone=fields["phone"])
@@ -233,7 +237,8 @@ def candidate_register(
             "reopened": reopened,
         },
     )
-    _follow_up_after_commit(event.pk)
+    if queue_follow_up:
+        _follow_up_after_commit(event.pk)
     return Registration(candidate=candidate, created=created, event=event)
 
 

@@ -1,13 +1,17 @@
 """Celery tasks of the candidates app: take ids, call kandidaten.matching."""
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 from django.db.models import F
 
 from contactpunt.jobs import enqueue
 
-from . import bulk_matching, matching, services
+from . import bulk_matching, matching, public_signup, services
 from .models import TimelineEvent
+
+logger = logging.getLogger(__name__)
 
 RETRY = {
     "autoretry_for": (OperationalError,),
@@ -19,12 +23,29 @@ RETRY = {
 
 
 @shared_task(**RETRY)
+def register_signup(pending_id: int) -> bool:
+    return public_signup.register_pending_signup(pending_id)
+
+
+@shared_task(**RETRY)
 def follow_up_signup(event_id: int) -> bool:
     return services.follow_up_signup(event_id)
 
 
 # Enough for an outage of a busy campaign day per run; the next run takes the rest.
 SWEEP_BATCH = 5000
+
+
+@shared_task
+def sweep_pending_signups() -> int:
+    """Re-enqueue the public sign-ups no worker has registered (Celery beat, every two minutes)."""
+    pending_ids = list(public_signup.pending_signups_left_behind().values_list("pk", flat=True)[:SWEEP_BATCH])
+    public_signup.mark_swept(pending_ids)
+    if last := public_signup.last_tries(pending_ids):
+        logger.error("%d public sign-ups still not registered: the sweep queued them for the last time", last)
+    for pending_id in pending_ids:
+        enqueue(register_signup, pending_id)
+    return len(pending_ids)
 
 
 @shared_task

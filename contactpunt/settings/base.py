@@ -288,6 +288,9 @@ PRIVACY_STATEMENT_VERSION = "2026-11"
 
 # The public intake: per-IP limit (django-ratelimit rate string).
 INTAKE_RATE_LIMIT = env.str("INTAKE_RATE_LIMIT", default="10/h")
+# A public sign-up is stored as it came in and registered by a Celery worker (kandidaten.public_signup),
+# so the busiest page does one INSERT; without a broker (the embedded mode) it is registered in the request.
+INTAKE_REGISTERS_IN_WORKER = env.bool("INTAKE_REGISTERS_IN_WORKER", default=not CELERY_TASK_ALWAYS_EAGER)
 # The personal-link request at /mijn-gegevens/: per IP and per e-mail address.
 PERSONAL_LINK_RATE_LIMIT_IP = env.str("PERSONAL_LINK_RATE_LIMIT_IP", default="10/h")
 PERSONAL_LINK_RATE_LIMIT_EMAIL = env.str("PERSONAL_LINK_RATE_LIMIT_EMAIL", default="3/h")
@@ -372,6 +375,7 @@ CELERY_BEAT_SCHEDULE = {
     # The audit log (contactpunt.audit): rows older than AUDIT_LOG_RETENTION_DAYS.
     "audit-log-retention": {"task": "contactpunt.tasks.purge_audit_log", "schedule": crontab(hour=3, minute=45)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
+    "sweep-pending-signups": {"task": "kandidaten.tasks.sweep_pending_signups", "schedule": 120.0},
     "sweep-signup-follow-ups": {"task": "kandidaten.tasks.sweep_signup_follow_ups", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
     "campaign-sweep-image-work": {"task": "campagne.tasks.sweep_image_work", "schedule": 5 * 60.0},

@@ -9,6 +9,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process even when REDIS_URL is set (make test-services): only the tests marked
 # `services` hand them to a real Celery worker, and they switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Sign-ups are registered in the request, as in the embedded mode; the tests of the worker's path
+# (kandidaten/tests/test_pending_signups.py, the load and fault tests) switch it on.
+INTAKE_REGISTERS_IN_WORKER = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LANGUAGE_CODE = "nl"
 WHITENOISE_AUTOREFRESH = True

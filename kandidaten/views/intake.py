@@ -20,13 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from contactpunt.audit import Action, record
+from contactpunt.audit import Action, origin, record
 from contactpunt.phones import normalize_phone
 from contactpunt.postcodes import normalize_postcode
 from contactpunt.views import rate_limited
 
 from ..forms import IntakeForm, PhoneIntakeForm, intake_initial
 from ..models import Candidate
+from ..public_signup import AcceptedSignup, accept_signup
 from ..services import SignupChannel, candidate_register, email_key, likely_duplicates
 
 logger = logging.getLogger(__name__)
@@ -63,23 +64,22 @@ def intake(request: HttpRequest) -> HttpResponse:
             logger.warning("Intake refused: the hidden field was filled in")
             return render(request, "kandidaten/intake/refused.html", status=429)
         if form.is_valid():
-            registration = candidate_register(
+            signup = accept_signup(
                 details=form.details(),
                 consents=form.consents(),
-                channel=SignupChannel.INTAKE,
                 source_tag=form.cleaned_data.get("source_tag", ""),
+                origin=origin(request),
             )
-            _record_signup(request, registration)
-            return _to_thank_you_page(registration.candidate)
+            return _to_thank_you_page(signup)
     else:
         # A link from a story or a poster: its branch and function ticked, its campaign tag carried along.
         form = IntakeForm(initial=intake_initial(request.GET))
     return render(request, "kandidaten/intake/form.html", {"form": form})
 
 
-def _to_thank_you_page(candidate: Candidate) -> HttpResponse:
+def _to_thank_you_page(signup: AcceptedSignup) -> HttpResponse:
     response = redirect("kandidaten:intake_done")
-    done = {"first_name": candidate.first_name, "region": candidate.region.name if candidate.region else ""}
+    done = {"first_name": signup.first_name, "region": signup.region_name}
     response.set_signed_cookie(
         DONE_COOKIE,
         json.dumps(done),

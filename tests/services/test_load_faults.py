@@ -6,8 +6,9 @@ a temporary folder (so that restarting it touches no other database, and not the
 a redis-server, gunicorn with 2 workers on the production settings (bench.load_settings) and a
 Celery worker writing mail to a folder. The load generator is this process: threads, each a visitor
 who GETs /aanmelden/ and POSTs a valid intake with an e-mail address and phone number of their own.
-What the visitors were told is then compared with the database; once the worker has followed every
-sign-up up (its confirmation, the coordinator's notice), every mail must have gone out exactly once.
+What the visitors were told is then compared with the database; once the worker has registered every
+sign-up (the request stores it as it came in) and followed it up (its confirmation, the coordinator's
+notice), every accepted sign-up must be a candidate and every mail must have gone out exactly once.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def test_a_postgresql_restart_in_a_burst_gives_the_503_page_and_loses_no_sign_up
     # Every visitor who got the thank-you page is stored, with every part of the sign-up; the worker,
     # whose tasks met the restart too, followed every one up once.
     assert row.lost == 0
+    assert row.stored.pending == 0  # every one registered as a candidate
     assert row.stored.incomplete == 0
     assert row.stored.follow_ups_pending == 0
     candidates = len(row.stored.emails)
@@ -73,7 +75,7 @@ def test_a_postgresql_restart_in_a_burst_gives_the_503_page_and_loses_no_sign_up
 def test_while_redis_is_down_sign_ups_go_on_and_every_mail_goes_out_once_when_it_is_back(stack, visitors):
     # The worker and the portal warm first; then 5 sign-ups a second (the machine is shared with
     # the rest of the suite), and Redis (broker and cache) stops after 2 s and comes back 6 s later;
-    # then the sweeps (of the sign-ups not followed up, then of the outbox) every 2 s.
+    # then the sweeps (of the sign-ups not registered, not followed up, then of the outbox) every 2 s.
     stack.start_worker()
     visitors.run(seconds=1.5, clients=2)
     _before, during, whole, mail = load.scenario_redis_outage(
@@ -83,6 +85,7 @@ def test_while_redis_is_down_sign_ups_go_on_and_every_mail_goes_out_once_when_it
     assert during.visits
     assert {visit.outcome for visit in whole.visits} == {load.ACCEPTED}, whole.run.outcomes()
     assert whole.lost == 0
+    assert whole.stored.pending == 0
     assert whole.stored.incomplete == 0
     assert whole.stored.follow_ups_pending == 0
 
