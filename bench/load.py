@@ -841,8 +841,8 @@ def reset(stack: Stack) -> None:
     scenario is counted on its own."""
     with stack.connect() as connection:
         connection.execute(
-            "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, contactpunt_outboxmail, contactpunt_notification, "
-            "django_session CASCADE"
+            "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, contactpunt_outboxmail, "
+            "contactpunt_notification, django_session CASCADE"
         )
     for path in stack.mail_dir.glob("*.log"):
         path.unlink()

@@ -222,8 +222,10 @@ MAX_HOURS_PER_WEEK = 60
 def _only_on(constraint: models.BaseConstraint, fields: set[str]) -> bool:
     """Whether a check constraint looks at none but these fields."""
     condition = getattr(constraint, "condition", None)
-    return isinstance(condition, Q) and isinstance(constraint, models.CheckConstraint) and (
-        condition.referenced_base_fields <= fields
+    return (
+        isinstance(condition, Q)
+        and isinstance(constraint, models.CheckConstraint)
+        and (condition.referenced_base_fields <= fields)
     )
 
 

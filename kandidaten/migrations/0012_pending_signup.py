@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kandidaten', '0011_hours_validator'),
+        ("kandidaten", "0011_hours_validator"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingSignup',
+            name="PendingSignup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('details', models.JSONField()),
-                ('consents', models.JSONField()),
-                ('source_tag', models.CharField(blank=True, max_length=40)),
-                ('origin', models.JSONField(blank=True, default=dict)),
-                ('sweeps', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("details", models.JSONField()),
+                ("consents", models.JSONField()),
+                ("source_tag", models.CharField(blank=True, max_length=40)),
+                ("origin", models.JSONField(blank=True, default=dict)),
+                ("sweeps", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'pending sign-up',
-                'verbose_name_plural': 'pending sign-ups',
-                'ordering': ['received_at', 'id'],
-                'indexes': [models.Index(fields=['received_at'], name='pending_signup_received')],
+                "verbose_name": "pending sign-up",
+                "verbose_name_plural": "pending sign-ups",
+                "ordering": ["received_at", "id"],
+                "indexes": [models.Index(fields=["received_at"], name="pending_signup_received")],
             },
         ),
     ]

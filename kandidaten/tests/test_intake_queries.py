@@ -37,9 +37,7 @@ def test_with_a_worker_a_sign_up_takes_a_few_queries(client, region_a, settings,
     assert PendingSignup.objects.count() == 1
 
 
-def test_without_a_worker_a_sign_up_takes_a_bounded_number_of_queries(
-    client, region_a, django_assert_max_num_queries
-):
+def test_without_a_worker_a_sign_up_takes_a_bounded_number_of_queries(client, region_a, django_assert_max_num_queries):
     CoordinatorFactory(regions=[region_a])
     client.get(URL)
     data = intake_form_data()
