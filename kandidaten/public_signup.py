@@ -48,18 +48,20 @@ class AcceptedSignup:
 def accept_signup(
     *, details: dict[str, Any], consents: dict[str, bool], source_tag: str, origin: dict[str, str]
 ) -> AcceptedSignup:
-    """Store the sign-up; register it now (no worker) or hand it to the worker after commit."""
-    pending = PendingSignup.objects.create(
-        details=_to_json(details), consents=dict(consents), source_tag=source_tag, origin=origin
-    )
-    if not settings.INTAKE_REGISTERS_IN_WORKER:
-        registration = _register(pending)
-        region = registration.candidate.region
-    else:
+    """Store the sign-up and hand it to the worker after commit; without a worker, register it now.
+
+    The intake view runs without a request transaction: the stored row is one INSERT in autocommit
+    (no BEGIN and COMMIT round trips); registering in the request takes a transaction of its own.
+    """
+    stored = {"details": _to_json(details), "consents": dict(consents), "source_tag": source_tag, "origin": origin}
+    if settings.INTAKE_REGISTERS_IN_WORKER:
         from .tasks import register_signup
 
+        pending = PendingSignup.objects.create(**stored)
         enqueue_on_commit(register_signup, pending.pk)
         return AcceptedSignup(first_name=details["first_name"], region_name=_region_name(details["postcode"]))
+    with transaction.atomic():
+        region = _register(PendingSignup.objects.create(**stored)).candidate.region
     return AcceptedSignup(first_name=details["first_name"], region_name=region.name if region else "")
 
 

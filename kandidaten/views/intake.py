@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,6 +52,7 @@ def _record_signup(request: HttpRequest, registration) -> None:
 
 
 @login_not_required
+@transaction.non_atomic_requests  # a sign-up is one INSERT (kandidaten.public_signup.accept_signup)
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=_intake_rate, method="POST", block=False)
 def intake(request: HttpRequest) -> HttpResponse:
