@@ -10,7 +10,6 @@ hand-over. A sign-up whose task never ran (the broker was down) is queued again 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from contactpunt.audit import Action, record
@@ -28,8 +27,6 @@ from contactpunt.postcodes import route_postcode
 from .forms import active_reference_lines
 from .models import Candidate, PendingSignup
 from .services import MANY_TO_MANY_FIELDS, Registration, SignupChannel, candidate_register, follow_up_signup
-
-logger = logging.getLogger(__name__)
 
 # A sign-up the worker has not registered this long after it came in is queued again by the sweep,
 # at most this many times (two-minute intervals: a quarter of an hour); then it waits for retention.
@@ -127,15 +124,13 @@ def _register(pending: PendingSignup, *, follow_up: bool = True) -> Registration
 
 
 def _to_json(details: dict[str, Any]) -> dict[str, Any]:
-    """Model instances and querysets (the reference lists) by id; the other cleaned values are JSON already."""
+    """The reference lists by id; the form's other cleaned values are JSON already."""
     stored = {}
     for name, value in details.items():
         if name in MANY_TO_MANY_FIELDS:
             # An empty choice is `queryset.none()`: no need to run it through the query compiler.
             empty = isinstance(value, QuerySet) and value.query.is_empty()
             stored[name] = [] if empty else [item.pk for item in value]
-        elif isinstance(value, Model):
-            stored[name] = value.pk
         else:
             stored[name] = value
     return stored

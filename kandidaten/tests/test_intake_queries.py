@@ -17,10 +17,9 @@ URL = "/aanmelden/"
 MAX_QUERIES_WITH_WORKER = 5
 # Without one (the embedded mode) the registration happens in the request too: the advisory locks (one
 # statement, PostgreSQL only), the duplicate lookup, the route, the candidate with one INSERT per list it
-# has (none for an empty one), consents, the sign-up event, the audit event, the pending row deleted
-# (and the three reference lists, not cached yet in this test).
-# No session, no reference-list lookups (cached per process), no mails or notifications: those follow
-# in one Celery task after commit.
+# has (none for an empty one), consents, the sign-up event, the audit event, the pending row deleted,
+# in a transaction of its own (and the three reference lists, not cached yet in this test). No session,
+# no mails or notifications: those follow in one Celery task after commit.
 MAX_QUERIES_IN_REQUEST = 17
 
 
