@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
@@ -10,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -80,16 +82,10 @@ def claim_lease() -> timedelta:
 
 
 def send_mail_once(mail_id: int) -> bool:
-    """Claim the mail with a conditional update and send it; False when someone else has it."""
-    now = timezone.now()
-    claimed = (
-        OutboxMail.objects.filter(pk=mail_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if claimed != 1:
+    """Claim the mail and send it; False when it is sent already or someone else has it."""
+    mail = _claim(mail_id)
+    if mail is None:
         return False
-    mail = OutboxMail.objects.get(pk=mail_id)
     message = EmailMultiAlternatives(mail.subject, mail.body_text, settings.DEFAULT_FROM_EMAIL, [mail.to])
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
@@ -100,8 +96,49 @@ def send_mail_once(mail_id: int) -> bool:
     except Exception as error:
         OutboxMail.objects.filter(pk=mail_id).update(claimed_at=None, last_error=type(error).__name__)
         raise
-    OutboxMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), last_error="")
+    _record_sent(mail_id)
     return True
+
+
+def _claim(mail_id: int) -> OutboxMail | None:
+    """Claim and read the mail in one transaction.
+
+    Claimed in one statement and read in the next, a connection lost in between (a database restart)
+    left a claim that the task's own retry could not take: the mail waited out the lease.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        mail = (
+            OutboxMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, sent_at__isnull=True)
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_lease()))
+            .first()
+        )
+        if mail is not None:
+            OutboxMail.objects.filter(pk=mail_id).update(claimed_at=now, attempts=F("attempts") + 1)
+    return mail
+
+
+# Seconds between tries to record a sent mail: together longer than a database restart takes.
+RECORD_SENT_PAUSES = (0.5, 1, 2, 4, 8)
+
+
+def _record_sent(mail_id: int) -> None:
+    """Record that the mail went out, waiting out a short database outage.
+
+    The message is out; a raised error would make the task's retry (or, after the lease, the sweep)
+    send it a second time.
+    """
+    for pause in (*RECORD_SENT_PAUSES, None):
+        try:
+            OutboxMail.objects.filter(pk=mail_id).update(sent_at=timezone.now(), last_error="")
+            return
+        except (OperationalError, InterfaceError):
+            if pause is None or db_connection.in_atomic_block:
+                raise
+            logger.warning("Outbox mail %s sent but not yet recorded; trying again", mail_id)
+            db_connection.close_if_unusable_or_obsolete()
+            time.sleep(pause)
 
 
 def mails_left_behind(now=None):

@@ -241,7 +241,8 @@ def _text(response) -> str:
 
 
 def _opens_at(text: str) -> str:
-    return re.search(r"Vanaf (\d\d:\d\d) kun je weer een nieuwe link vragen\.", text).group(1)
+    # Close to midnight the hour is tomorrow's: "Vanaf morgen 00:46 …".
+    return re.search(r"Vanaf (?:morgen )?(\d\d:\d\d) kun je weer een nieuwe link vragen\.", text).group(1)
 
 
 def test_the_address_limit_page_says_what_happened_and_from_when(
