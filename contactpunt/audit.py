@@ -220,6 +220,24 @@ def record_many(request_or_actor: HttpRequest | User | None, action: str, object
     return len(events)
 
 
+def record_export(
+    request_or_actor: HttpRequest | User | None, model: type[models.Model], object_ids: Iterable[int | None]
+) -> int:
+    """A list exported to a file (contactpunt.exports): one EXPORT row per object, in one INSERT.
+
+    Per object, so that "who exported this candidate's data" is answered as "who viewed it" is; the
+    rows of one export share its request id, so their number is the size of the export. An object
+    counted twice (two introductions of one candidate) is one row. Ids that are None (a list without
+    personal data, such as offers), or no ids at all (an empty list), give one row naming the type
+    without an id: the export itself is always on record.
+    """
+    ids = list(dict.fromkeys(pk for pk in object_ids if pk is not None))
+    if not ids:
+        record(request_or_actor, Action.EXPORT, (model, None))
+        return 1
+    return record_many(request_or_actor, Action.EXPORT, [(model, pk) for pk in ids])
+
+
 def _record_own_session(request: HttpRequest | None, action: str, user: User | None) -> None:
     """A login or logout: the user is the actor and the object, whatever request.user says at this moment."""
     if user is None:
