@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contactpunt.access import dashboard_view
 from contactpunt.audit import Action, record
+from contactpunt.exports import requested_format
 
-from .. import services
+from .. import exports, services
 from ..filters import CandidateFilter
 from ..forms import (
     AssignForm,
@@ -135,12 +136,15 @@ def _render_inbox(request: HttpRequest, params: QueryDict) -> HttpResponse:
     if search := request.session.get(INBOX_SEARCH):
         data["q"] = search
     filterset = CandidateFilter(data or None, queryset=scope.for_list(), request=request, now=now)
+    if export := requested_format(request):
+        return exports.export_inbox(request, filterset.qs, export)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(params.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "searching": bool(search),
         "first_contact_days": settings.FIRST_CONTACT_WORKING_DAYS,
+        "export_params": params,
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "kandidaten/dashboard/_inbox_partial.html", context)
@@ -338,6 +342,8 @@ def national_queue(request: HttpRequest) -> HttpResponse:
     if not request.user.is_administrator:
         raise PermissionDenied
     queryset = _visible(request).national_queue().for_list().order_by("signed_up_at", "id")
+    if export := requested_format(request):
+        return exports.export_national_queue(request, queryset, export)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     form = HandOverForm()
     context = {"page": page, "regions": list(form.fields["region"].queryset), "now": timezone.now()}

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contactpunt.access import dashboard_view
+from contactpunt.exports import requested_format
 from contactpunt.mail import site_url
 from contactpunt.models import User
 from werkgevers.models import DATED_KINDS, Offer
 
-from .. import matching, services
+from .. import exports, matching, services
 from ..forms import MatchAcceptForm, MatchFilter, MatchRejectForm
 from ..models import Candidate, Match
 from .dashboard import _redirect_back, refuse_if_erased
@@ -103,6 +104,8 @@ def new_matches(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queryset = Match.objects.visible_to(request.user).showable(now).order_by("-created_at", "-id")
     filterset = MatchFilter(request.GET or None, queryset=queryset, request=request)
+    if export := requested_format(request):
+        return exports.export_new_matches(request, filterset.qs, export)
     page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     found = with_offer_access(
