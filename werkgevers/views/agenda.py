@@ -25,10 +25,12 @@ from django_ratelimit.decorators import ratelimit
 
 from contactpunt.access import employer_view
 from contactpunt.audit import Action, record, record_many
+from contactpunt.exports import requested_format
 from contactpunt.mail import site_url
 from contactpunt.views import rate_limited
 from kandidaten.models import Candidate
 
+from .. import exports
 from .. import registrations as services
 from ..calendar import activity_calendar, domain_of, organisation_calendar
 from ..forms.agenda import ActivitySignupForm, AgendaFilter, AttendanceForm
@@ -234,6 +236,8 @@ def offer_registrations(request: HttpRequest, pk: int) -> HttpResponse:
         "started": offer.starts_at is not None and offer.starts_at <= timezone.now(),
         "Status": Registration.Status,
     }
+    if export := requested_format(request):
+        return exports.export_registrations(request, [*with_place, *waiting, *cancelled], export)
     record_many(request, Action.VIEW, [(Candidate, r.candidate_id) for r in (*with_place, *waiting, *cancelled)])
     return render(request, "werkgevers/agenda/offer_registrations.html", context)
 

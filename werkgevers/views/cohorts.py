@@ -19,9 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contactpunt.access import dashboard_view, employer_view
 from contactpunt.audit import Action, record_many
+from contactpunt.exports import requested_format
 from kandidaten.models import Candidate, Consent
 
 from .. import cohorts as services
+from .. import exports
 from ..cohorts import CohortRefused, cohorts_visible_to, filling, with_filling, with_own_pledge
 from ..forms.cohorts import CohortForm, PlacementForm, PledgeForm
 from ..introductions import shares_with_employers
@@ -43,6 +45,8 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     """The classes of the user's regions, the first to start on top, each with its filling."""
     today = timezone.localdate()
     queryset = _visible(request).order_by("start_date", "name", "pk")
+    if export := requested_format(request):
+        return exports.export_cohorts(request, queryset, export)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(cohort, filling(cohort, today)) for cohort in page.object_list]
     show_region = request.user.is_administrator or request.user.regions.count() > 1
@@ -93,6 +97,9 @@ def _render_cohort(request: HttpRequest, pk: int, place_form: PlacementForm | No
 @require_GET
 @dashboard_view
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if export := requested_format(request):
+        cohort = get_object_or_404(cohorts_visible_to(request.user), pk=pk)
+        return exports.export_cohort_placements(request, cohort, export)
     return _render_cohort(request, pk)
 
 
@@ -128,6 +135,8 @@ def employer_cohorts(request: HttpRequest) -> HttpResponse:
     """The classes in the organisation's regions, with its own pledge in each."""
     today = timezone.localdate()
     queryset = with_own_pledge(_visible(request), request.user.organisation_id).order_by("start_date", "name", "pk")
+    if export := requested_format(request):
+        return exports.export_employer_cohorts(request, queryset, export)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(cohort, filling(cohort, today)) for cohort in page.object_list]
     return render(request, "werkgevers/cohorts/employer_list.html", {"page": page, "rows": rows, "today": today})

@@ -20,12 +20,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contactpunt.access import dashboard_view, employer_view
 from contactpunt.audit import Action, record
+from contactpunt.exports import requested_format
 from contactpunt.mail import site_url
 from contactpunt.models import User
 from contactpunt.workdays import first_contact_cutoff
 from kandidaten.models import Candidate, Consent, TimelineEvent
 from kandidaten.views.dashboard import _redirect_back, _render_candidate, refuse_if_erased
 
+from .. import exports
 from .. import introductions as services
 from ..forms.introductions import AnswerForm, IntroductionFilter, IntroductionForm, OutcomeForm, WithdrawForm
 from ..models import Introduction
@@ -101,8 +103,10 @@ def coordinator_introductions(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queryset = services.for_coordinator_list(services.introductions_visible_to(request.user))
     filterset = IntroductionFilter(request.GET or None, queryset=queryset, request=request, now=now)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     waiting_cutoff = first_contact_cutoff(now, services.WAITING_LONG_WORKING_DAYS)
+    if export := requested_format(request):
+        return exports.export_coordinator_introductions(request, filterset.qs, export, waiting_cutoff=waiting_cutoff)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
@@ -159,6 +163,8 @@ def _own(request: HttpRequest):
 def employer_introductions(request: HttpRequest) -> HttpResponse:
     """The organisation's introductions, open ones first."""
     queryset = services.for_employer_list(_own(request).select_related("offer"))
+    if export := requested_format(request):
+        return exports.export_employer_introductions(request, queryset, export)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = _own(request).filter(status__in=Introduction.OPEN).count()
     return render(

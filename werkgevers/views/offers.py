@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactpunt.access import dashboard_view, employer_view
+from contactpunt.exports import requested_format
 from contactpunt.mail import site_url
 
+from .. import exports
 from .. import offers as services
 from ..filters import COORDINATOR_STATUSES, CoordinatorOfferFilter, EmployerOfferFilter
 from ..forms.offers import CopyForm, OfferForm, StatusForm
@@ -74,6 +76,8 @@ def employer_offers(request: HttpRequest) -> HttpResponse:
     scope = _own(request)
     filterset = EmployerOfferFilter(request.GET or None, queryset=scope, now=now)
     offers = services.with_shown_status(filterset.qs, now).select_related("branch", "location")
+    if export := requested_format(request):
+        return exports.export_employer_offers(request, offers, export)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     _label_status(page.object_list)
     counts = scope.aggregate(
@@ -260,6 +264,8 @@ def coordinator_offers(request: HttpRequest) -> HttpResponse:
     )
     offers = services.with_shown_status(filterset.qs.with_introductions_this_week(now), now)
     offers = offers.select_related("organisation", "location__region", "branch").prefetch_related("functions")
+    if export := requested_format(request):
+        return exports.export_coordinator_offers(request, offers, export)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     _label(page.object_list)
     context = {"filter": filterset, "page": page, "show_region": "region" in filterset.filters}

@@ -30,11 +30,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from contactpunt.access import dashboard_view, employer_view
+from contactpunt.exports import requested_format
 from contactpunt.mail import site_url
 from contactpunt.models import Region, User
 from contactpunt.views import rate_limited
 
-from .. import onboarding
+from .. import exports, onboarding
 from ..forms.organisations import (
     AccessRequestDecisionForm,
     AccessRequestForm,
@@ -397,8 +398,13 @@ def organisations_for_list(user: User) -> QuerySet[Organisation]:
     )
 
 
-def _render_organisations(request: HttpRequest, form: OrganisationCreateForm, status: int = 200) -> HttpResponse:
-    search = " ".join(request.GET.get("q", "").split())[:100]
+def _search_text(request: HttpRequest) -> str:
+    return " ".join(request.GET.get("q", "").split())[:100]
+
+
+def _searched_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    """The list as searched: by name, or by the start of the KvK number."""
+    search = _search_text(request)
     organisations = organisations_for_list(request.user)
     if search:
         compact = search.replace(" ", "")
@@ -406,6 +412,12 @@ def _render_organisations(request: HttpRequest, form: OrganisationCreateForm, st
         if compact.isdigit():
             condition |= Q(kvk_number__startswith=compact)
         organisations = organisations.filter(condition)
+    return organisations
+
+
+def _render_organisations(request: HttpRequest, form: OrganisationCreateForm, status: int = 200) -> HttpResponse:
+    search = _search_text(request)
+    organisations = _searched_organisations(request)
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     pending = _visible_access_requests(request.user).filter(status=AccessRequest.Status.PENDING).count()
     return render(
@@ -448,6 +460,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("werkgevers:organisation_detail", pk=organisation.pk)
         return _render_organisations(request, form)
+    if export := requested_format(request):
+        return exports.export_organisations(request, _searched_organisations(request), export)
     return _render_organisations(request, OrganisationCreateForm(user=request.user))
 
 
