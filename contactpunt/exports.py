@@ -29,7 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Manager, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -81,7 +81,7 @@ class Column:
             if current is None:
                 return None
             current = getattr(current, name)
-            if callable(current) and not isinstance(current, Model):
+            if callable(current) and not isinstance(current, Model | Manager):  # a related manager is callable
                 current = current()
         return current
 
