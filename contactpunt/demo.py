@@ -31,7 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from faker import Faker
 
-from kandidaten import bulk_matching, matching
+from kandidaten import bulk_matching, matching, milestones
 from kandidaten.models import (
     Candidate,
     Channel,
@@ -1076,6 +1076,8 @@ def build_demo(
     # imported here.
     from campagne.demo import STORY_COUNT, build_campaign
     from werkgevers.demo import build_employers
+    from werkgevers.introductions import recompute_answer_days
+    from werkgevers.models import Introduction
 
     started = timezone.now()
     plans = Planner(now or started).plan()
@@ -1111,6 +1113,9 @@ def build_demo(
             now=now or started,
             count=STORY_COUNT if story_count is None else story_count,
         )
+        # The services stamped the funnel's milestones at the real moment; the histories were dated back since.
+        milestones.recompute(Candidate.objects.filter(email__in=emails))
+        recompute_answer_days(Introduction.objects.filter(candidate__email__in=emails))
     bulk_matching.rematch_all(now or started)
     fresh = User.objects.select_related("organisation").prefetch_related("regions").in_bulk([user.pk for user in users])
     logins = [

@@ -287,6 +287,12 @@ class Candidate(models.Model):
     )
     signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now, db_index=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    # The funnel (kandidaten.milestones): working days from sign-up to first contact, and when the person
+    # was first referred (an introduction, an activity, a BBL class or by hand) and first started. Kept
+    # here so that the figures count them with indexed aggregates instead of reading every history.
+    first_contact_working_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    referred_at = models.DateTimeField(_("referred"), null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Privacy (kandidaten.privacy): when the details were anonymised, and when the retention warning went out.
@@ -302,6 +308,22 @@ class Candidate(models.Model):
         indexes = [
             models.Index(fields=["region", "status", "-signed_up_at"]),
             models.Index(fields=["last_name", "postcode"]),
+            # The figures page reads sign-ups of a period in some regions; on PostgreSQL the columns it
+            # counts (and the id, for the joins) are in the index too, so it never visits the table (cijfers.figures).
+            models.Index(
+                fields=["region", "signed_up_at"],
+                include=[
+                    "id",
+                    "source",
+                    "status",
+                    "stop_reason",
+                    "first_contact_at",
+                    "first_contact_working_days",
+                    "referred_at",
+                    "started_at",
+                ],
+                name="candidate_figures",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

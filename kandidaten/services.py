@@ -23,6 +23,7 @@ from contactpunt.models import Region, User
 from contactpunt.notifications import NewCandidate, notify
 from contactpunt.postcodes import place_for_postcode, route_postcode
 
+from . import milestones
 from .matching import schedule_candidate
 from .models import (
     Candidate,
@@ -305,7 +306,7 @@ def _apply_resignup(candidate: Candidate, fields: dict[str, Any], *, actor: User
         # Reopened: the promise of a call within two working days starts again, and the inbox
         # shows the person as a fresh sign-up (the earlier sign-up stays in the timeline).
         candidate.signed_up_at = now
-        candidate.first_contact_at = None
+        milestones.reset(candidate)
     candidate.save()
     return [name for name in changed if name != "email_key"]
 
@@ -393,6 +394,11 @@ def _record_status(
     )
     candidate.status = status
     candidate.stop_reason = reason if status == Status.STOPPED else ""
+    milestones.stamp_status(candidate, status, now)
+
+
+# What a status change writes on the candidate.
+STATUS_FIELDS = ["status", "stop_reason", *milestones.FIELDS, "updated_at"]
 
 
 @transaction.atomic
@@ -406,7 +412,7 @@ def candidate_change_status(
     if status == Status.STOPPED and not reason:
         raise InvalidTransition("stopping needs a reason")
     _record_status(candidate, status, actor=actor, now=timezone.now(), reason=reason, note=note)
-    candidate.save(update_fields=["status", "stop_reason", "updated_at"])
+    candidate.save(update_fields=STATUS_FIELDS)
     schedule_candidate(candidate.pk)
 
 
@@ -426,7 +432,7 @@ def candidate_progress(*, candidate: Candidate, status: str, actor: User | None,
     if candidate.status in PIPELINE and PIPELINE.index(candidate.status) >= PIPELINE.index(status):
         return False
     _record_status(candidate, status, actor=actor, now=timezone.now(), note=note)
-    candidate.save(update_fields=["status", "stop_reason", "updated_at"])
+    candidate.save(update_fields=STATUS_FIELDS)
     schedule_candidate(candidate.pk)
     return True
 
@@ -504,11 +510,11 @@ def contact_moment_log(*, candidate: Candidate, actor: User, details: dict[str, 
     )
     update_fields = ["updated_at"]
     if candidate.first_contact_at is None or moment.happened_at < candidate.first_contact_at:
-        candidate.first_contact_at = moment.happened_at
-        update_fields.append("first_contact_at")
+        milestones.stamp_first_contact(candidate, moment.happened_at)
+        update_fields += ["first_contact_at", "first_contact_working_days"]
     if candidate.status == Status.NEW:
         _record_status(candidate, Status.IN_CONVERSATION, actor=actor, now=timezone.now())
-        update_fields += ["status", "stop_reason"]
+        update_fields = [*update_fields, *STATUS_FIELDS]
     candidate.save(update_fields=update_fields)
     return moment
 
@@ -545,6 +551,8 @@ def candidate_merge(*, keep: Candidate, remove: Candidate, actor: User) -> Candi
     )
     remove.delete()
     keep.save()
+    # The earliest contact, referral and start of the two histories, now one.
+    milestones.recompute([keep])
     schedule_candidate(keep.pk)
     return keep
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from contactpunt.mail import queue_mail
 from contactpunt.models import User
 from contactpunt.notifications import IntroductionUpdate, Recipient, notify
-from contactpunt.workdays import first_contact_cutoff
+from contactpunt.workdays import first_contact_cutoff, working_days_between
 from kandidaten.models import Candidate, Consent, ConsentPurpose, TimelineEvent
 from kandidaten.models import Status as CandidateStatus
 from kandidaten.services import candidate_change_status, candidate_progress
@@ -345,6 +345,14 @@ def _lock(introduction: Introduction) -> Introduction:
     )
 
 
+def recompute_answer_days(introductions: QuerySet[Introduction]) -> int:
+    """Work the answer time out again from the moments, e.g. after the demo dated them back."""
+    answered = list(introductions.filter(answered_at__isnull=False).only("created_at", "answered_at"))
+    for introduction in answered:
+        introduction.answered_in_working_days = working_days_between(introduction.created_at, introduction.answered_at)
+    return Introduction.objects.bulk_update(answered, ["answered_in_working_days"], batch_size=500)
+
+
 def _apply(introduction: Introduction, action: str, *, actor: User, reason: str, now) -> None:
     sources, target = TRANSITIONS[action]
     if introduction.status not in sources:
@@ -359,7 +367,8 @@ def _apply(introduction: Introduction, action: str, *, actor: User, reason: str,
     if action in ANSWERS:
         introduction.answered_by = actor
         introduction.answered_at = now
-        update_fields += ["answered_by", "answered_at"]
+        introduction.answered_in_working_days = working_days_between(introduction.created_at, now)
+        update_fields += ["answered_by", "answered_at", "answered_in_working_days"]
     if action in OUTCOMES:
         introduction.outcome_at = now
         update_fields.append("outcome_at")

@@ -479,6 +479,8 @@ class Introduction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Working days from the introduction to the employer's first answer, for the figures (cijfers).
+    answered_in_working_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     outcome_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
