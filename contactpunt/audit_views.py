@@ -55,7 +55,10 @@ OBJECT_TYPES = [
     "werkgevers.organisation",
     "werkgevers.cohort",
     "contactpunt.auditevent",
+    "cijfers.quarterlyreport",
 ]
+# Exports of something that is not a model: the figures page (cijfers) as Excel or CSV.
+OTHER_TYPES = {"cijfers.figures": _("Figures")}
 # Where an administrator can open the object itself, if it still exists.
 OBJECT_PAGES = {"kandidaten.candidate": "kandidaten:candidate"}
 
@@ -71,7 +74,7 @@ def _type_choices() -> list[tuple[str, str]]:
         except LookupError:
             continue
         choices.append((label, model._meta.verbose_name.capitalize()))
-    return choices
+    return choices + list(OTHER_TYPES.items())
 
 
 def _start_of(day) -> datetime:

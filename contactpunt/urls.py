@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("kandidaten.urls")),
     path("", include("werkgevers.urls")),
     path("", include("campagne.urls")),
+    path("", include("cijfers.urls")),
 ]
 
 # Error pages in the portal's style, each with an error id (contactpunt.errors).

@@ -71,6 +71,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from campagne.factories import CampaignMaterialFactory, PublishedStoryFactory, jpeg_bytes
 from campagne.tests.story_helpers import poster_of
+from cijfers.models import QuarterlyReport
 from contactpunt.factories import NotificationFactory
 from kandidaten.factories import CandidateFactory, MatchFactory
 from werkgevers.factories import (
@@ -317,6 +318,13 @@ MATRIX = [
     row("campagne:material_delete",             POST, "material X",        L,   L,   403, 403, 302, 404, 302),
     row("campagne:employer_materials",          GET,  "-",                 L,   L,   200, 200, 403, 403, 403),
     row("campagne:material_download",           GET,  "material X",        L,   L,   200, 404, 200, 404, 200),
+    # Figures (cijfers)
+    row("cijfers:figures",                      GET,  "-",                 L,   L,   403, 403, 200, 200, 200),
+    row("cijfers:figures",                      POST, "-",                 L,   L,   405, 405, 405, 405, 405),
+    row("cijfers:reports",                      GET,  "-",                 L,   L,   403, 403, 200, 200, 200),
+    row("cijfers:reports",                      POST, "-",                 L,   L,   403, 403, 200, 200, 200),
+    row("cijfers:report_download",              GET,  "report X pdf",      L,   L,   403, 403, 200, 404, 200),
+    row("cijfers:report_download",              POST, "report X pdf",      L,   L,   405, 405, 405, 405, 405),
 ]
 # fmt: on
 
@@ -412,6 +420,9 @@ def world(
     story = PublishedStoryFactory(organisation=organisation_a, submitted_by=employer_a, first_name="Mirjam")
     poster = poster_of(story, with_files=True)
     material = CampaignMaterialFactory(region=region_a)
+    report = QuarterlyReport.objects.create(
+        region=region_a, year=2026, quarter=2, status=QuarterlyReport.Status.READY, pdf=b"%PDF-1.4", workbook=b"PK"
+    )
     logo = default_storage.save("logos/zorggroep-noord.jpg", ContentFile(jpeg_bytes()))
     private = default_storage.save("campagne/posters/niet-openbaar.jpg", ContentFile(jpeg_bytes()))
 
@@ -445,6 +456,7 @@ def world(
         "poster A": {"pk": poster.pk},
         "poster A pdf": {"pk": poster.pk, "output": "pdf"},
         "material X": {"pk": material.pk},
+        "report X pdf": {"pk": report.pk, "kind": "pdf"},
     }
     # Some URLs name their argument differently.
     renamed = {

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kandidaten",
     "werkgevers",
     "campagne",
+    "cijfers",
 ]
 
 MIDDLEWARE = [
@@ -390,6 +391,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contactpunt.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon-fri"),
     },
+    # The quarterly progress reports (cijfers.report): last quarter's, on the first day of a quarter.
+    "quarterly-reports": {
+        "task": "cijfers.tasks.request_last_quarter_reports",
+        "schedule": crontab(hour=6, minute=30, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    "sweep-quarterly-reports": {"task": "cijfers.tasks.sweep_quarterly_reports", "schedule": 600.0},
     "notifications-activity-tomorrow": {
         "task": "contactpunt.tasks.send_activity_reminders",
         "schedule": crontab(hour=16, minute=0),
