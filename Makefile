@@ -79,18 +79,22 @@ test: setup
 # Benchmarks on PostgreSQL with generated data, each printing a table: matching (1k×100, 10k×1k,
 # 100k×10k; BENCH_ARGS) and then the story gallery (600 and 20,000 stories; BENCH_GALLERY_ARGS), each in
 # a database of its own; then the load on the intake with gunicorn, and PostgreSQL and Redis failing
-# (BENCH_LOAD_ARGS, e.g. --duration 10): it starts a PostgreSQL cluster and a Redis of its own.
-# BENCH=gallery (or BENCH=matching, BENCH=load) runs one.
-BENCH ?= matching gallery load
+# (BENCH_LOAD_ARGS, e.g. --duration 10): it starts a PostgreSQL cluster and a Redis of its own; then the
+# figures page with 1,000,000 candidates and 100,000 offers in 28 regions (BENCH_FIGURES_ARGS, e.g.
+# --candidates 100000, or --keep to measure the data of the last run again).
+# BENCH=gallery (or BENCH=matching, BENCH=load, BENCH=figures) runs one.
+BENCH ?= matching gallery load figures
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench
 BENCH_GALLERY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench_gallery
+BENCH_FIGURES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/contactpunt_bench_figures
 bench: setup
 	@set -e; for name in $(BENCH); do \
 	  case $$name in \
 	    matching) url='$(BENCH_DATABASE_URL)'; arguments='$(BENCH_ARGS)';; \
 	    gallery) url='$(BENCH_GALLERY_DATABASE_URL)'; arguments='$(BENCH_GALLERY_ARGS)';; \
 	    load) url=''; arguments='$(BENCH_LOAD_ARGS)';; \
-	    *) echo "Unknown benchmark '$$name': choose from matching, gallery, load." >&2; exit 2;; \
+	    figures) url='$(BENCH_FIGURES_DATABASE_URL)'; arguments='$(BENCH_FIGURES_ARGS)';; \
+	    *) echo "Unknown benchmark '$$name': choose from matching, gallery, load, figures." >&2; exit 2;; \
 	  esac; \
 	  export DATABASE_URL="$$url" REDIS_URL=; \
 	  if [ -n "$$url" ]; then $(BIN)/python -c "$$CREATE_DATABASE"; fi; \

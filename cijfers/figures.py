@@ -268,8 +268,8 @@ def compute(regions: Sequence[Region], period: Period, *, now: datetime | None =
         sources=[(value, str(label)) for value, label in Source.choices],
         weekly=weekly,
         per_source=per_source,
-        branches=_branches(current, regions, period),
-        target_groups=_target_groups(current, now),
+        branches=_branches(regions, period),
+        target_groups=_target_groups(current, regions, period, now),
         employers=_employers(regions, period),
         cohorts=_cohorts(regions, period),
         matches=matches,
@@ -356,9 +356,9 @@ def _open_offers(regions: Sequence[Region], period: Period):
     )
 
 
-def _branches(candidates, regions: Sequence[Region], period: Period) -> list[BranchFigures]:
+def _branches(regions: Sequence[Region], period: Period) -> list[BranchFigures]:
     interested = dict(
-        Candidate.branches.through.objects.filter(candidate__in=candidates.values("id"))
+        _rows_of_sign_ups(Candidate.branches.through, regions, period)
         .values("branch_id")
         .annotate(count=Count("candidate_id"))
         .values_list("branch_id", "count")
@@ -383,8 +383,18 @@ def _branches(candidates, regions: Sequence[Region], period: Period) -> list[Bra
     return rows
 
 
-def _target_groups(candidates, now: datetime) -> list[GroupFigures]:
-    through = Candidate.target_groups.through.objects.filter(candidate__in=candidates.values("id"))
+def _rows_of_sign_ups(through, regions: Sequence[Region], period: Period):
+    """Rows of a many-to-many table of the period's sign-ups, as a join (not `IN (subquery)`), so that
+    PostgreSQL walks the figures index of the candidates and the table's candidate index."""
+    return through.objects.filter(
+        candidate__region__in=regions,
+        candidate__signed_up_at__gte=period.start,
+        candidate__signed_up_at__lt=period.end,
+    )
+
+
+def _target_groups(candidates, regions: Sequence[Region], period: Period, now: datetime) -> list[GroupFigures]:
+    through = _rows_of_sign_ups(Candidate.target_groups.through, regions, period)
     per_group = {
         row.pop("targetgroup_id"): Funnel(**row)
         for row in through.values("targetgroup_id").annotate(**_funnel_aggregates(now, "candidate__")).order_by()

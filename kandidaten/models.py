@@ -574,6 +574,8 @@ class Match(models.Model):
             models.Index(fields=["offer", "status"]),
             # Only decided matches have a decider: open suggestions stay out of this index.
             models.Index(fields=["decided_by"], name="match_decided_by", condition=Q(decided_by__isnull=False)),
+            # The acceptance rate of a period (cijfers.figures): decided matches by when they were decided.
+            models.Index(fields=["decided_at"], name="match_decided_at", condition=Q(decided_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
