@@ -7,3 +7,6 @@ class CijfersConfig(AppConfig):
 
     name = "cijfers"
     verbose_name = _("Figures")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -34,7 +34,7 @@ def about_rows(figures: Figures) -> list[list[str]]:
             f"{figures.previous.label} ({figures.previous.first:%d-%m-%Y} – {figures.previous.last:%d-%m-%Y})",
         ],
         [_("Regions"), ", ".join(figures.region_names)],
-        [_("Computed"), formats.date_format(timezone.localtime(figures.computed_at), "j F Y H:i")],
+        [_("Computed"), formats.date_format(timezone.localtime(figures.counted_at), "j F Y H:i")],
     ]
 
 

@@ -1,50 +1,40 @@
 """The figures of a period for some regions: the funnel, time to first contact, sign-ups per week and
 source, supply and demand per branch, target groups, employers, BBL classes and match acceptance.
 
-Everything is counted in the database with grouped aggregates over indexed columns, in a fixed number
-of queries whatever the size of the data (QUERY_COUNT); a period and the one before it are read in the
-same query. The funnel follows the people who signed up in the period (a cohort): where they stand now,
-each stage a subset of the one before (kandidaten.milestones stamps the moments). Erased people stay
-in these counts (their status, source and moments are kept without their details); only the target
-groups they had are gone with their details.
+What the candidates and match suggestions add up to comes from cijfers.summaries (rows per region and
+day or whole month, the last days counted live); offers, employers and BBL classes are counted with
+grouped aggregates over indexed columns: a fixed number of queries whatever the size of the data
+(QUERY_COUNT), a period and the one before it read together. The funnel follows the people who signed
+up in the period (a cohort): where they stand now, each stage a subset of the one before
+(kandidaten.milestones stamps the moments). Erased people stay in these counts (their status, source
+and moments are kept without their details); only the target groups they had are gone with them.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactpunt.models import Branch, Region, TargetGroup
 from contactpunt.workdays import first_contact_cutoff
-from kandidaten.models import Candidate, Match, Source, Status, StopReason
-from werkgevers.models import DATED_KINDS, Cohort, CohortPlacement, CohortPledge, Introduction, Offer, Registration
+from kandidaten.models import Source, StopReason
+from werkgevers.models import DATED_KINDS, Cohort, CohortPlacement, CohortPledge, Offer, Organisation, Registration
 
+from . import summaries
 from .periods import Period
 
-# The promise on the intake page: a coordinator calls within two working days.
-FIRST_CONTACT_DAYS = 2
-# Target groups further from the labour market (afstand tot de arbeidsmarkt), counted together too.
-DISTANCE_TO_LABOUR_MARKET = (
-    "uitkering",
-    "statushouder",
-    "praktijkonderwijs-vso",
-    "buitenlands-diploma",
-    "aangepaste-werkplek",
-)
 # The queries one `compute` runs, whatever the data: checked by the tests and reported by the benchmark.
-QUERY_COUNT = 13
+QUERY_COUNT = 8
 
 STAGES = ("signed_up", "contacted", "referred", "started")
-# First contact: a contact moment was logged, or the person was referred (which needs a conversation).
-CONTACTED = Q(first_contact_at__isnull=False) | Q(referred_at__isnull=False)
 
 
 @dataclass
@@ -61,6 +51,13 @@ class Funnel:
     days: dict[int, int] = field(default_factory=dict)
 
     COUNTS = ("signed_up", "contacted", "referred", "started", "stopped", "due", "within")
+
+    @classmethod
+    def of(cls, counts: summaries.Counts) -> Funnel:
+        """The funnel of summarised counts: their "funnel" and "days" (or a target group's counts)."""
+        counted = counts.get("funnel", counts)
+        days = {int(days): count for days, count in counts.get("days", {}).items()}
+        return cls(**{name: counted.get(name, 0) for name in cls.COUNTS}, days=days)
 
     def add(self, other: Funnel) -> None:
         for name in self.COUNTS:
@@ -194,6 +191,8 @@ class Figures:
     matches: MatchFigures
     previous_matches: MatchFigures
     computed_at: datetime
+    # When the summaries of the candidates and matches were counted (at most a minute ago).
+    counted_at: datetime
 
     @property
     def region_names(self) -> list[str]:
@@ -232,109 +231,58 @@ def compute(regions: Sequence[Region], period: Period, *, now: datetime | None =
     now = now or timezone.now()
     regions = list(regions)
     previous = period.previous()
-    cohort = Candidate.objects.filter(region__in=regions, signed_up_at__gte=previous.start, signed_up_at__lt=period.end)
-    in_period = Case(When(signed_up_at__gte=period.start, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-    # One row per region, period and number of working days to first contact: the funnel and the
-    # histogram of the waiting times come out of one query.
-    per_region: dict[tuple[int, int], Funnel] = defaultdict(Funnel)
-    for row in _funnel_counts(
-        cohort.annotate(current=in_period), now, "region_id", "current", "first_contact_working_days"
-    ):
-        days = row.pop("first_contact_working_days")
-        funnel = Funnel(**{name: row[name] for name in Funnel.COUNTS})
-        if days is not None:
-            funnel.days[days] = funnel.signed_up
-        per_region[row["region_id"], row["current"]].add(funnel)
-
-    total, previous_total = Funnel(), Funnel()
+    cutoff_day = timezone.localdate(first_contact_cutoff(now, summaries.FIRST_CONTACT_DAYS))
+    counted_at = summaries.refreshed_at()
+    per_region, per_region_before = summaries.read(regions, [period, previous], cutoff_day)
+    counts: summaries.Counts = {}
+    before: summaries.Counts = {}
     region_rows = []
     for region in regions:
-        region_rows.append(RegionFigures(region, per_region[region.pk, 1], per_region[region.pk, 0]))
-        total.add(per_region[region.pk, 1])
-        previous_total.add(per_region[region.pk, 0])
-
-    current = cohort.filter(signed_up_at__gte=period.start)
-    weeks, weekly, per_source = _weekly(current, period)
-    matches, previous_matches = _matches(regions, period, previous)
+        current, earlier = per_region.get(region.pk, {}), per_region_before.get(region.pk, {})
+        summaries.add(counts, current)
+        summaries.add(before, earlier)
+        region_rows.append(RegionFigures(region, Funnel.of(current), Funnel.of(earlier)))
+    weeks, weekly, per_source = _weekly(counts.get("weeks", {}), period)
     return Figures(
         period=period,
         previous=previous,
         regions=region_rows,
-        funnel=total,
-        previous_funnel=previous_total,
-        drop_out=_drop_out(current),
+        funnel=Funnel.of(counts),
+        previous_funnel=Funnel.of(before),
+        drop_out=_drop_out(counts.get("stopped", {})),
         weeks=weeks,
         sources=[(value, str(label)) for value, label in Source.choices],
         weekly=weekly,
         per_source=per_source,
-        branches=_branches(regions, period),
-        target_groups=_target_groups(current, regions, period, now),
-        employers=_employers(regions, period),
+        branches=_branches(counts.get("branches", {}), regions, period),
+        target_groups=_target_groups(counts),
+        employers=_employers(counts.get("employers", {}), regions, period),
         cohorts=_cohorts(regions, period),
-        matches=matches,
-        previous_matches=previous_matches,
+        matches=_matches(counts.get("matches", {})),
+        previous_matches=_matches(before.get("matches", {})),
         computed_at=now,
+        counted_at=counted_at,
     )
 
 
-def _funnel_aggregates(now: datetime, through: str = "") -> dict[str, Count]:
-    """The funnel's counts of candidates, or of rows pointing at candidates (`through="candidate__"`)."""
-    cutoff = first_contact_cutoff(now, FIRST_CONTACT_DAYS)
-    counted = through.removesuffix("__") + "_id" if through else "id"
-
-    def at(**lookups) -> Q:
-        return Q(**{f"{through}{name}": value for name, value in lookups.items()})
-
-    contacted = at(first_contact_at__isnull=False) | at(referred_at__isnull=False)
-    return {
-        "signed_up": Count(counted),
-        "contacted": Count(counted, filter=contacted),
-        "referred": Count(counted, filter=at(referred_at__isnull=False)),
-        "started": Count(counted, filter=at(started_at__isnull=False)),
-        "stopped": Count(counted, filter=at(status=Status.STOPPED)),
-        "due": Count(counted, filter=at(signed_up_at__lt=cutoff) | at(first_contact_working_days__isnull=False)),
-        "within": Count(counted, filter=at(first_contact_working_days__lte=FIRST_CONTACT_DAYS)),
-    }
-
-
-def _funnel_counts(candidates, now: datetime, *group_by: str) -> Iterable[dict]:
-    return candidates.values(*group_by).annotate(**_funnel_aggregates(now)).order_by()
-
-
-def _drop_out(candidates) -> list[DropOut]:
+def _drop_out(stopped: summaries.Counts) -> list[DropOut]:
     """Why people stopped, by the furthest stage they had reached."""
-    rows = (
-        candidates.filter(status=Status.STOPPED)
-        .values("stop_reason")
-        .annotate(
-            before_contact=Count("id", filter=~CONTACTED),
-            after_contact=Count("id", filter=CONTACTED & Q(referred_at__isnull=True)),
-            after_referral=Count("id", filter=Q(referred_at__isnull=False, started_at__isnull=True)),
-            after_start=Count("id", filter=Q(started_at__isnull=False)),
-        )
-        .order_by()
-    )
-    found = {row.pop("stop_reason"): row for row in rows}
     labels = dict(StopReason.choices)
-    result = [DropOut(reason, str(labels.get(reason, reason or "–")), counts) for reason, counts in found.items()]
+    result = [
+        DropOut(reason, str(labels.get(reason, reason or "–")), dict(at_stage)) for reason, at_stage in stopped.items()
+    ]
     return sorted(result, key=lambda row: (-row.total, row.label))
 
 
-def _weekly(candidates, period: Period) -> tuple[list[date], dict[tuple[date, str], int], dict[str, int]]:
-    rows = (
-        candidates.annotate(week=TruncWeek("signed_up_at", tzinfo=timezone.get_current_timezone()))
-        .values("week", "source")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
+def _weekly(
+    per_week: summaries.Counts, period: Period
+) -> tuple[list[date], dict[tuple[date, str], int], dict[str, int]]:
     weekly: dict[tuple[date, str], int] = {}
     per_source: dict[str, int] = defaultdict(int)
-    for row in rows:
-        week = row["week"]
-        week = timezone.localtime(week).date() if isinstance(week, datetime) else week
-        weekly[week, row["source"]] = weekly.get((week, row["source"]), 0) + row["count"]
-        per_source[row["source"]] += row["count"]
+    for monday, sources in per_week.items():
+        for source, count in sources.items():
+            weekly[date.fromisoformat(monday), source] = count
+            per_source[source] += count
     # Every ISO week the period touches, the quiet ones too: a chart with gaps hides them.
     first_monday = date.fromordinal(period.first.toordinal() - period.first.weekday())
     weeks = [date.fromordinal(ordinal) for ordinal in range(first_monday.toordinal(), period.last.toordinal() + 1, 7)]
@@ -356,14 +304,7 @@ def _open_offers(regions: Sequence[Region], period: Period):
     )
 
 
-def _branches(regions: Sequence[Region], period: Period) -> list[BranchFigures]:
-    interested = dict(
-        _rows_of_sign_ups(Candidate.branches.through, regions, period)
-        .values("branch_id")
-        .annotate(count=Count("candidate_id"))
-        .values_list("branch_id", "count")
-        .order_by()
-    )
+def _branches(interested: summaries.Counts, regions: Sequence[Region], period: Period) -> list[BranchFigures]:
     offered = {
         row.pop("branch_id"): row
         for row in _open_offers(regions, period)
@@ -378,65 +319,27 @@ def _branches(regions: Sequence[Region], period: Period) -> list[BranchFigures]:
     rows = []
     for branch in Branch.objects.all():
         offers = offered.get(branch.pk, {"offers": 0, "places": 0, "seats": 0})
-        if branch.active or interested.get(branch.pk) or offers["offers"]:
-            rows.append(BranchFigures(branch, interested.get(branch.pk, 0), **offers))
+        wanted = interested.get(str(branch.pk), 0)
+        if branch.active or wanted or offers["offers"]:
+            rows.append(BranchFigures(branch, wanted, **offers))
     return rows
 
 
-def _rows_of_sign_ups(through, regions: Sequence[Region], period: Period):
-    """Rows of a many-to-many table of the period's sign-ups, as a join (not `IN (subquery)`), so that
-    PostgreSQL walks the figures index of the candidates and the table's candidate index."""
-    return through.objects.filter(
-        candidate__region__in=regions,
-        candidate__signed_up_at__gte=period.start,
-        candidate__signed_up_at__lt=period.end,
-    )
-
-
-def _target_groups(candidates, regions: Sequence[Region], period: Period, now: datetime) -> list[GroupFigures]:
-    through = _rows_of_sign_ups(Candidate.target_groups.through, regions, period)
-    per_group = {
-        row.pop("targetgroup_id"): Funnel(**row)
-        for row in through.values("targetgroup_id").annotate(**_funnel_aggregates(now, "candidate__")).order_by()
-    }
-    rows = [GroupFigures(group.name, per_group.get(group.pk, Funnel())) for group in TargetGroup.objects.all()]
+def _target_groups(counts: summaries.Counts) -> list[GroupFigures]:
+    per_group = counts.get("groups", {})
+    rows = [
+        GroupFigures(group.name, Funnel.of(per_group.get(str(group.pk), {}))) for group in TargetGroup.objects.all()
+    ]
     # Counted by person: someone in two of these groups is one person further from the labour market.
-    further = Candidate.objects.filter(
-        pk__in=candidates.filter(target_groups__slug__in=DISTANCE_TO_LABOUR_MARKET).values("id")
-    )
-    distance = further.aggregate(**_funnel_aggregates(now))
-    rows.append(GroupFigures(_("Distance to the labour market (together)"), Funnel(**distance)))
+    rows.append(GroupFigures(_("Distance to the labour market (together)"), Funnel.of(counts.get("distance", {}))))
     return rows
 
 
-def _employers(regions: Sequence[Region], period: Period) -> list[EmployerFigures]:
-    employers: dict[int, EmployerFigures] = {}
-    introductions = (
-        Introduction.objects.filter(
-            offer__location__region__in=regions, created_at__gte=period.start, created_at__lt=period.end
-        )
-        .values("offer__organisation_id", "offer__organisation__name")
-        .annotate(
-            introductions=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-            answer_days_total=Coalesce(Sum("answered_in_working_days"), 0),
-            invited=Count(
-                "id",
-                filter=Q(
-                    status__in=[
-                        Introduction.Status.INVITED,
-                        Introduction.Status.STARTED,
-                        Introduction.Status.NOT_STARTED,
-                    ]
-                ),
-            ),
-            started=Count("id", filter=Q(status=Introduction.Status.STARTED)),
-        )
-        .order_by()
-    )
-    for row in introductions:
-        organisation, name = row.pop("offer__organisation_id"), row.pop("offer__organisation__name")
-        employers[organisation] = EmployerFigures(organisation, name, **row)
+def _employers(introduced: summaries.Counts, regions: Sequence[Region], period: Period) -> list[EmployerFigures]:
+    names = dict(Organisation.objects.filter(pk__in=[int(pk) for pk in introduced]).values_list("id", "name"))
+    employers = {
+        int(pk): EmployerFigures(int(pk), names.get(int(pk), ""), **counts) for pk, counts in introduced.items()
+    }
     registrations = (
         Registration.objects.filter(
             offer__location__region__in=regions, offer__starts_at__gte=period.start, offer__starts_at__lt=period.end
@@ -476,30 +379,6 @@ def _cohorts(regions: Sequence[Region], period: Period) -> list[CohortFigures]:
     return [CohortFigures(cohort, cohort.pledged, cohort.placed) for cohort in cohorts]
 
 
-def _matches(regions: Sequence[Region], period: Period, previous: Period) -> tuple[MatchFigures, MatchFigures]:
-    rows = (
-        Match.objects.filter(
-            candidate__region__in=regions,
-            status__in=[Match.Status.ACCEPTED, Match.Status.REJECTED],
-            decided_at__gte=previous.start,
-            decided_at__lt=period.end,
-        )
-        .annotate(
-            current=Case(
-                When(decided_at__gte=period.start, then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-        )
-        .values("current", "status", "reject_reason")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    figures = {1: MatchFigures(), 0: MatchFigures()}
-    for row in rows:
-        target = figures[row["current"]]
-        if row["status"] == Match.Status.ACCEPTED:
-            target.accepted += row["count"]
-        else:
-            target.rejected += row["count"]
-            reason = row["reject_reason"] or Match.RejectReason.OTHER
-            target.reasons[reason] = target.reasons.get(reason, 0) + row["count"]
-    return figures[1], figures[0]
+def _matches(counts: summaries.Counts) -> MatchFigures:
+    rejected = counts.get("rejected", {})
+    return MatchFigures(accepted=counts.get("accepted", 0), rejected=sum(rejected.values()), reasons=dict(rejected))

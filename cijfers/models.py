@@ -73,3 +73,43 @@ class QuarterlyReport(models.Model):
     @property
     def file_stem(self) -> str:
         return f"voortgang-{self.region.slug}-{self.period.slug}"
+
+
+class Summary(models.Model):
+    """What one region's sign-ups of one day (or of one whole month) add up to now, and the match
+    suggestions decided on that day: nested counts that cijfers.summaries reads instead of the rows."""
+
+    class Grain(models.TextChoices):
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    grain = models.CharField(max_length=5, choices=Grain)
+    first = models.DateField()
+    counts = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grain", "first", "region"], name="summary_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.grain} {self.first}"
+
+
+class StaleDay(models.Model):
+    """A summarised day whose candidates or matches changed since it was counted."""
+
+    day = models.DateField(unique=True)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class SummaryState(models.Model):
+    """One row: how far the summaries reach. Days before `summarised_until` have rows; later days are
+    counted live."""
+
+    summarised_until = models.DateField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return str(self.summarised_until)

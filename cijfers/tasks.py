@@ -36,3 +36,19 @@ def sweep_quarterly_reports() -> int:
     for report_id in report_ids:
         build_quarterly_report.delay(report_id)
     return len(report_ids)
+
+
+@shared_task(ignore_result=True)
+def refresh_summaries() -> str:
+    """Count the stale days and the day that left the live window, so that the page need not."""
+    from . import summaries
+
+    return summaries.refresh().isoformat()
+
+
+@shared_task(ignore_result=True, soft_time_limit=30 * 60, time_limit=35 * 60)
+def rebuild_summaries() -> str:
+    """Count every day again: catches changes made in bulk, which no signal sees."""
+    from . import summaries
+
+    return summaries.rebuild().isoformat()

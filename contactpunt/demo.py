@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 from faker import Faker
 
+from cijfers import summaries
 from kandidaten import bulk_matching, matching, milestones
 from kandidaten.models import (
     Candidate,
@@ -1117,6 +1118,8 @@ def build_demo(
         milestones.recompute(Candidate.objects.filter(email__in=emails))
         recompute_answer_days(Introduction.objects.filter(candidate__email__in=emails))
     bulk_matching.rematch_all(now or started)
+    # Dated back and matched in bulk, which no signal of the figures' summaries sees: count them again.
+    summaries.rebuild()
     fresh = User.objects.select_related("organisation").prefetch_related("regions").in_bulk([user.pk for user in users])
     logins = [
         DemoLogin(

@@ -399,6 +399,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30, day_of_month=1, month_of_year="1,4,7,10"),
     },
     "sweep-quarterly-reports": {"task": "cijfers.tasks.sweep_quarterly_reports", "schedule": 600.0},
+    # The figures' summaries (cijfers.summaries): stale days every minute, everything again at night.
+    "refresh-figure-summaries": {"task": "cijfers.tasks.refresh_summaries", "schedule": 60.0},
+    "rebuild-figure-summaries": {"task": "cijfers.tasks.rebuild_summaries", "schedule": crontab(hour=4, minute=0)},
     "notifications-activity-tomorrow": {
         "task": "contactpunt.tasks.send_activity_reminders",
         "schedule": crontab(hour=16, minute=0),
