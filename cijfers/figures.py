@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from contactpunt.models import Branch, Region, TargetGroup
 from contactpunt.workdays import first_contact_cutoff
 from kandidaten.models import Source, StopReason
-from werkgevers.models import DATED_KINDS, Cohort, CohortPlacement, CohortPledge, Offer, Organisation, Registration
+from werkgevers.models import DATED_KINDS, Cohort, CohortPlacement, CohortPledge, Offer, Organisation
 
 from . import summaries
 from .periods import Period
@@ -233,15 +233,22 @@ def compute(regions: Sequence[Region], period: Period, *, now: datetime | None =
     previous = period.previous()
     cutoff_day = timezone.localdate(first_contact_cutoff(now, summaries.FIRST_CONTACT_DAYS))
     counted_at = summaries.refreshed_at()
-    per_region, per_region_before = summaries.read(regions, [period, previous], cutoff_day)
-    counts: summaries.Counts = {}
-    before: summaries.Counts = {}
+    per_region, per_region_before = summaries.read(regions, period, previous, cutoff_day)
+    flat: dict[str, int] = {}
+    flat_before: dict[str, int] = {}
     region_rows = []
     for region in regions:
         current, earlier = per_region.get(region.pk, {}), per_region_before.get(region.pk, {})
-        summaries.add(counts, current)
-        summaries.add(before, earlier)
-        region_rows.append(RegionFigures(region, Funnel.of(current), Funnel.of(earlier)))
+        summaries.add_flat(flat, current)
+        summaries.add_flat(flat_before, earlier)
+        region_rows.append(
+            RegionFigures(
+                region,
+                Funnel.of(summaries.unflatten(current, only=summaries.FUNNEL_KEYS)),
+                Funnel.of(summaries.unflatten(earlier, only=summaries.FUNNEL_KEYS)),
+            )
+        )
+    counts, before = summaries.unflatten(flat), summaries.unflatten(flat_before)
     weeks, weekly, per_source = _weekly(counts.get("weeks", {}), period)
     return Figures(
         period=period,
@@ -256,7 +263,7 @@ def compute(regions: Sequence[Region], period: Period, *, now: datetime | None =
         per_source=per_source,
         branches=_branches(counts.get("branches", {}), regions, period),
         target_groups=_target_groups(counts),
-        employers=_employers(counts.get("employers", {}), regions, period),
+        employers=_employers(counts.get("employers", {})),
         cohorts=_cohorts(regions, period),
         matches=_matches(counts.get("matches", {})),
         previous_matches=_matches(before.get("matches", {})),
@@ -335,31 +342,11 @@ def _target_groups(counts: summaries.Counts) -> list[GroupFigures]:
     return rows
 
 
-def _employers(introduced: summaries.Counts, regions: Sequence[Region], period: Period) -> list[EmployerFigures]:
-    names = dict(Organisation.objects.filter(pk__in=[int(pk) for pk in introduced]).values_list("id", "name"))
-    employers = {
-        int(pk): EmployerFigures(int(pk), names.get(int(pk), ""), **counts) for pk, counts in introduced.items()
-    }
-    registrations = (
-        Registration.objects.filter(
-            offer__location__region__in=regions, offer__starts_at__gte=period.start, offer__starts_at__lt=period.end
-        )
-        .exclude(status=Registration.Status.WAITING)
-        .values("offer__organisation_id", "offer__organisation__name")
-        .annotate(
-            registrations=Count("id"),
-            attended=Count("id", filter=Q(status=Registration.Status.ATTENDED)),
-            absent=Count("id", filter=Q(status=Registration.Status.ABSENT)),
-            cancelled=Count("id", filter=Q(status=Registration.Status.CANCELLED)),
-        )
-        .order_by()
-    )
-    for row in registrations:
-        organisation, name = row.pop("offer__organisation_id"), row.pop("offer__organisation__name")
-        figures = employers.setdefault(organisation, EmployerFigures(organisation, name))
-        for key, value in row.items():
-            setattr(figures, key, value)
-    return sorted(employers.values(), key=lambda row: (-(row.introductions + row.registrations), row.name))
+def _employers(counted: summaries.Counts) -> list[EmployerFigures]:
+    """Introductions (made in the period) and activity sign-ups (of activities in it) per employer."""
+    names = dict(Organisation.objects.filter(pk__in=[int(pk) for pk in counted]).values_list("id", "name"))
+    employers = [EmployerFigures(int(pk), names.get(int(pk), ""), **counts) for pk, counts in counted.items()]
+    return sorted(employers, key=lambda row: (-(row.introductions + row.registrations), row.name))
 
 
 def _cohorts(regions: Sequence[Region], period: Period) -> list[CohortFigures]:

@@ -86,6 +86,8 @@ class Summary(models.Model):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     grain = models.CharField(max_length=5, choices=Grain)
     first = models.DateField()
+    # Flat counts (cijfers.summaries.flatten): those the previous period is compared on, and the others.
+    compared = models.JSONField()
     counts = models.JSONField()
 
     class Meta:

@@ -1,4 +1,5 @@
-"""Changes to candidates, match suggestions and introductions mark their days stale in the figures' summaries.
+"""Changes to candidates, match suggestions, introductions and attendance mark their days stale in the
+figures' summaries.
 
 Ordinary saves, deletes and many-to-many changes come through here; updates made in bulk do not, and
 the nightly rebuild (cijfers.tasks) catches those.
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from kandidaten.models import Candidate, Match
 from werkgevers.models import Introduction
+from werkgevers.signals import attendance_recorded
 
 from .summaries import mark_stale
 
@@ -107,3 +109,10 @@ def match_deleted(sender, instance: Match, **kwargs) -> None:
 def introduction_changed(sender, instance: Introduction, **kwargs) -> None:
     """An answer, an invitation or a start counts on the day the introduction was made."""
     mark_stale({_day(instance.created_at)})
+
+
+@receiver(attendance_recorded, dispatch_uid="cijfers_attendance_recorded")
+def attendance_changed(sender, registration, **kwargs) -> None:
+    """Who came counts on the day of the activity (sign-ups for activities to come are counted again at
+    every refresh)."""
+    mark_stale({_day(registration.offer.starts_at)})

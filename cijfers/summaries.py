@@ -3,7 +3,8 @@ few hundred rows instead of aggregating a million candidates.
 
 A row holds what one region's sign-ups of one day add up to now (the funnel follows a cohort: where
 those people stand today) and the match suggestions decided that day, as nested counts (`count_days`).
-A month's row is the sum of its days. `refresh` counts again the last RECOUNTED_DAYS days, where sign-ups
+Rows store them flat, in two columns: what the previous period is compared on, and the rest. A
+month's row is the sum of its days. `refresh` counts again the last RECOUNTED_DAYS days, where sign-ups
 arrive and most work on them happens, and every older day a change marked stale (cijfers.signals).
 A Celery job refreshes every minute and rebuilds everything at night, for changes made in bulk (a
 merge, a data migration) that no signal sees. The page refreshes itself when the job has not run for
@@ -17,13 +18,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from contactpunt.models import Region
 from kandidaten.models import Candidate, Match, Status
-from werkgevers.models import Introduction
+from werkgevers.models import DATED_KINDS, Introduction, Offer, Registration
 
 from .models import StaleDay, Summary, SummaryState
 from .periods import Period
@@ -45,8 +46,9 @@ DISTANCE_TO_LABOUR_MARKET = (
 )
 # Introductions that led to an invitation (and perhaps further).
 INVITED = [Introduction.Status.INVITED, Introduction.Status.STARTED, Introduction.Status.NOT_STARTED]
-# The counts that comparing with the previous period needs.
+# The counts that comparing with the previous period needs, and those of a region's funnel.
 PREVIOUS_KEYS = ("funnel", "days", "matches")
+FUNNEL_KEYS = ("funnel", "days")
 
 Counts = dict  # nested: str → int | Counts
 
@@ -59,16 +61,53 @@ def _first_of_next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def add(into: Counts, counts: Counts, keys: Iterable[str] | None = None) -> None:
-    """Add nested counts into `into` (only the top-level `keys` when given)."""
-    for key in counts if keys is None else keys:
-        value = counts.get(key)
-        if value is None:
-            continue
+def add(into: Counts, counts: Counts) -> None:
+    """Add nested counts into `into`."""
+    for key, value in counts.items():
         if isinstance(value, dict):
             add(into.setdefault(key, {}), value)
         else:
             into[key] = into.get(key, 0) + value
+
+
+def flatten(counts: Counts, prefix: str = "") -> dict[str, int]:
+    """Nested counts as one level, keys joined by "/" ("funnel/signed_up"): what a row stores, because
+    adding flat counts is a plain loop, several times faster than walking nested ones."""
+    flat: dict[str, int] = {}
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{prefix}{key}/"))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def unflatten(flat: dict[str, int], only: tuple[str, ...] | None = None) -> Counts:
+    """Flat counts nested again (only the top-level keys in `only`, when given)."""
+    counts: Counts = {}
+    wanted = tuple(f"{key}/" for key in only) if only else None
+    for key, value in flat.items():
+        if wanted and not key.startswith(wanted):
+            continue
+        *path, last = key.split("/")
+        into = counts
+        for part in path:
+            into = into.setdefault(part, {})
+        into[last] = value
+    return counts
+
+
+def add_flat(into: dict[str, int], flat: dict[str, int]) -> None:
+    for key, value in flat.items():
+        into[key] = into.get(key, 0) + value
+
+
+def _stored(counts: Counts) -> dict[str, dict[str, int]]:
+    """A row's two columns: the counts compared with the previous period, and the others."""
+    compared, rest = {}, {}
+    for key, value in flatten(counts).items():
+        (compared if key.split("/", 1)[0] in PREVIOUS_KEYS else rest)[key] = value
+    return {"compared": compared, "counts": rest}
 
 
 def _funnel_aggregates(through: str = "") -> dict[str, Count]:
@@ -95,9 +134,10 @@ def _day(field: str) -> TruncDate:
 
 
 def count_days(first: date, end: date) -> dict[tuple[int, date], Counts]:
-    """The counts of every region and day from `first` up to `end`, in seven queries: the sign-ups'
+    """The counts of every region and day from `first` up to `end`, in eight queries: the sign-ups'
     funnel, waiting times and sources; why people stopped; the target groups; those further from the
-    labour market together; the branches; the decided match suggestions; the introductions."""
+    labour market together; the branches; the decided match suggestions; activity sign-ups and
+    introductions per employer."""
     start, stop = _midnight(first), _midnight(end)
     counts: dict[tuple[int, date], Counts] = defaultdict(dict)
     candidates = Candidate.objects.filter(signed_up_at__gte=start, signed_up_at__lt=stop, region__isnull=False)
@@ -164,6 +204,28 @@ def count_days(first: date, end: date) -> dict[tuple[int, date], Counts]:
         else:
             add(into, {"matches": {"rejected": {row["reject_reason"] or Match.RejectReason.OTHER: row["count"]}}})
 
+    # Sign-ups for activities per employer, on the day of the activity (the waiting list not counted).
+    registrations = (
+        Registration.objects.filter(
+            offer__starts_at__gte=start, offer__starts_at__lt=stop, offer__location__region__isnull=False
+        )
+        .exclude(status=Registration.Status.WAITING)
+        .values(
+            in_region=F("offer__location__region_id"),
+            on_day=_day("offer__starts_at"),
+            employer=F("offer__organisation_id"),
+        )
+    )
+    for _, into, row in rows(
+        registrations.annotate(
+            registrations=Count("id"),
+            attended=Count("id", filter=Q(status=Registration.Status.ATTENDED)),
+            absent=Count("id", filter=Q(status=Registration.Status.ABSENT)),
+            cancelled=Count("id", filter=Q(status=Registration.Status.CANCELLED)),
+        )
+    ):
+        add(into, {"employers": {str(row.pop("employer")): row}})
+
     # Introductions per employer, on the day they were made, in the region of the offer's location.
     introductions = Introduction.objects.filter(
         created_at__gte=start, created_at__lt=stop, offer__location__region__isnull=False
@@ -183,7 +245,7 @@ def count_days(first: date, end: date) -> dict[tuple[int, date], Counts]:
 
 def _runs(days: Iterable[date], gap: int = 7) -> list[tuple[date, date]]:
     """Days as ranges [first, end), days less than `gap` apart in one range (counting a few days more
-    is cheaper than seven queries more)."""
+    is cheaper than eight queries more)."""
     runs: list[list[date]] = []
     for day in sorted(set(days)):
         if runs and (day - runs[-1][1]).days < gap:
@@ -220,7 +282,7 @@ def _store_days(first: date, end: date) -> set[date]:
     Summary.objects.filter(grain=Summary.Grain.DAY, first__gte=first, first__lt=end).delete()
     Summary.objects.bulk_create(
         [
-            Summary(region_id=region_id, grain=Summary.Grain.DAY, first=day, counts=day_counts)
+            Summary(region_id=region_id, grain=Summary.Grain.DAY, first=day, **_stored(day_counts))
             for (region_id, day), day_counts in counts.items()
         ],
         batch_size=1000,
@@ -234,23 +296,31 @@ def _store_months(months: Iterable[date], until: date) -> None:
         following = _first_of_next_month(month)
         if following > until:
             continue
-        per_region: dict[int, Counts] = defaultdict(dict)
-        for region_id, counts in Summary.objects.filter(
+        per_region: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: {"compared": {}, "counts": {}})
+        for region_id, compared, counts in Summary.objects.filter(
             grain=Summary.Grain.DAY, first__gte=month, first__lt=following
-        ).values_list("region_id", "counts"):
-            add(per_region[region_id], counts)
+        ).values_list("region_id", "compared", "counts"):
+            add_flat(per_region[region_id]["compared"], compared)
+            add_flat(per_region[region_id]["counts"], counts)
         Summary.objects.filter(grain=Summary.Grain.MONTH, first=month).delete()
         Summary.objects.bulk_create(
             [
-                Summary(region_id=region_id, grain=Summary.Grain.MONTH, first=month, counts=counts)
-                for region_id, counts in per_region.items()
+                Summary(region_id=region_id, grain=Summary.Grain.MONTH, first=month, **columns)
+                for region_id, columns in per_region.items()
             ]
         )
 
 
+def _horizon(today: date) -> date:
+    """The day after the last activity to come: sign-ups for activities change until they take place,
+    so their days are counted again at every refresh."""
+    last = Offer.objects.filter(kind__in=DATED_KINDS, starts_at__isnull=False).aggregate(last=Max("starts_at"))["last"]
+    return max(today, timezone.localdate(last) if last else today) + timedelta(days=1)
+
+
 def refresh(*, today: date | None = None) -> date:
-    """Count again the stale days, the recent days and any day not counted yet; returns the first day
-    without a row (tomorrow)."""
+    """Count again the stale days, the recent days (and the activities to come) and any day not
+    counted yet; returns the first day of sign-ups without a row (tomorrow)."""
     today = today or timezone.localdate()
     until = today + timedelta(days=1)
     recounted = today - timedelta(days=RECOUNTED_DAYS - 1)
@@ -266,13 +336,15 @@ def refresh(*, today: date | None = None) -> date:
             if earliest is not None and earliest < recounted:
                 ranges.append((earliest, recounted))
         elif reached > until:
-            # The clock went back (a test travelling in time): forget what lies ahead of it.
-            Summary.objects.filter(grain=Summary.Grain.DAY, first__gte=until).delete()
+            # The clock went back (a test travelling in time): months ahead of it are not whole yet.
             Summary.objects.filter(grain=Summary.Grain.MONTH, first__gte=today.replace(day=1)).delete()
         elif reached < recounted:
             ranges.append((reached, recounted))
         ranges += _runs(day for day in stale if day < recounted)
-        ranges.append((recounted, until))
+        # From the recent days on everything is counted again, and days beyond it (an activity
+        # moved or gone) lose their rows.
+        Summary.objects.filter(grain=Summary.Grain.DAY, first__gte=recounted).delete()
+        ranges.append((recounted, _horizon(today)))
         months: set[date] = set()
         for first, end in ranges:
             for chunk_first, chunk_end in _chunks(first, end):
@@ -308,20 +380,12 @@ def mark_stale(days: Iterable[date]) -> None:
         StaleDay.objects.bulk_create([StaleDay(day=day) for day in stale], ignore_conflicts=True)
 
 
-def _due(counts: Counts, settled: bool) -> Counts:
-    """Who is due a first contact: on a day before the cutoff everyone, after it those already called."""
-
-    def due(funnel: Counts) -> dict[str, int]:
-        return {"due": funnel["signed_up"] if settled else funnel["measured"]}
-
-    extra: Counts = {}
-    if "funnel" in counts:
-        extra["funnel"] = due(counts["funnel"])
-    if "distance" in counts:
-        extra["distance"] = due(counts["distance"])
-    if "groups" in counts:
-        extra["groups"] = {group: due(funnel) for group, funnel in counts["groups"].items()}
-    return extra
+def _add_due(flat: dict[str, int], unsettled: dict[str, int]) -> None:
+    """Who is due a first contact: of the sign-ups before the cutoff day everyone, of those after it
+    (`unsettled`) the ones already called."""
+    for key in [key for key in flat if key.endswith("/signed_up")]:
+        stem = key.removesuffix("signed_up")
+        flat[f"{stem}due"] = flat[key] - unsettled.get(key, 0) + unsettled.get(f"{stem}measured", 0)
 
 
 def _spans(period: Period, cutoff_day: date) -> Q:
@@ -339,21 +403,26 @@ def _spans(period: Period, cutoff_day: date) -> Q:
     )
 
 
-def read(regions: Sequence[Region], periods: Sequence[Period], cutoff_day: date) -> list[dict[int, Counts]]:
-    """Per period, per region: the counts of the period's sign-ups (and decided matches), with who is
-    due a first contact on the day of counting. The first period gets every count, the others (compared
-    with) those in PREVIOUS_KEYS. One query."""
-    found: list[dict[int, Counts]] = [defaultdict(dict) for _ in periods]
-    spans = Q(pk__in=[])
-    for period in periods:
-        spans |= _spans(period, cutoff_day)
-    rows = Summary.objects.filter(spans, region__in=regions).values_list("region_id", "grain", "first", "counts")
-    for region_id, grain, first, counts in rows:
-        settled = grain == Summary.Grain.MONTH or first < cutoff_day
-        for index, period in enumerate(periods):
-            if period.first <= first <= period.last:
-                keys = None if index == 0 else PREVIOUS_KEYS
-                add(found[index][region_id], counts, keys)
-                add(found[index][region_id], _due(counts, settled), keys)
-                break
-    return found
+def read(
+    regions: Sequence[Region], period: Period, previous: Period, cutoff_day: date
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """Per region, flat counts (see `flatten`) of the period's sign-ups, decided matches and
+    introductions, and those of the previous period that the figures compare, with who is due a first
+    contact on the day of counting. Two queries."""
+    found: tuple[dict[int, dict[str, int]], ...] = (defaultdict(dict), defaultdict(dict))
+    unsettled: tuple[dict[int, dict[str, int]], ...] = (defaultdict(dict), defaultdict(dict))
+    columns = (("compared", "counts"), ("compared",))
+    for index, counted in enumerate((period, previous)):
+        rows = Summary.objects.filter(_spans(counted, cutoff_day), region__in=regions).values_list(
+            "region_id", "grain", "first", *columns[index]
+        )
+        for region_id, grain, first, *parts in rows:
+            late = grain == Summary.Grain.DAY and first >= cutoff_day
+            for part in parts:
+                add_flat(found[index][region_id], part)
+                if late:
+                    add_flat(unsettled[index][region_id], part)
+    for index in (0, 1):
+        for region_id, flat in found[index].items():
+            _add_due(flat, unsettled[index].get(region_id, {}))
+    return found[0], found[1]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kandidaten.models import Match
 
 from .figures import STAGES, Figures, Funnel
+from .templatetags.figures import figure, is_number
 
 # The histogram of waiting times stops here: "10 or more working days".
 LONGEST_WAIT_SHOWN = 10
@@ -36,6 +37,15 @@ class Table:
     @property
     def page_rows(self) -> list[list]:
         return self.rows if self.shown is None else self.rows[: self.shown]
+
+    @property
+    def page_cells(self) -> list[tuple[object, list[tuple[str | None, str]]]]:
+        """The page's rows as (label, cells), a cell being (its number for the chart or None, its text),
+        worked out here: a template tag per cell costs more than the figures themselves."""
+        return [
+            (label, [(str(value) if is_number(value) else None, figure(value)) for value in values])
+            for label, *values in self.page_rows
+        ]
 
     @property
     def hidden(self) -> int:

@@ -29,6 +29,7 @@ from kandidaten.services import SignupChannel, candidate_progress, candidate_reg
 
 from .calendar import activity_calendar, domain_of
 from .models import Offer, Registration, hash_token, new_token
+from .signals import attendance_recorded
 
 # The agenda's short form asks only for name, e-mail, phone and postcode. A NEW candidate is recorded
 # with source "agenda" and no situation or education level (unknown until the coordinator's first call);
@@ -327,6 +328,7 @@ def registration_record_attendance(
     registration.status = status
     registration.attendance_recorded_by = actor
     _record(registration, "attended" if attended else "absent", actor=actor)
+    attendance_recorded.send(sender=Registration, registration=registration)
     return True
 
 

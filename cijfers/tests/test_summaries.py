@@ -21,13 +21,15 @@ Q2 = Period(date(2026, 4, 1), date(2026, 6, 30))
 def test_the_month_row_is_the_sum_of_its_days(data_set):
     summaries.rebuild()
     april = Summary.objects.get(region=data_set.region_a, grain=Summary.Grain.MONTH, first=date(2026, 4, 1))
-    days: summaries.Counts = {}
+    compared, counts = {}, {}
     for row in Summary.objects.filter(region=data_set.region_a, grain=Summary.Grain.DAY, first__month=4):
-        summaries.add(days, row.counts)
-    assert april.counts == days
+        summaries.add_flat(compared, row.compared)
+        summaries.add_flat(counts, row.counts)
+    assert (april.compared, april.counts) == (compared, counts)
     # c1 (2 Apr) and c2 (24 Apr); c2 is in two groups further from the labour market, counted once.
-    assert april.counts["funnel"]["signed_up"] == 2
-    assert april.counts["distance"]["signed_up"] == 1
+    assert april.compared["funnel/signed_up"] == 2
+    assert april.counts["distance/signed_up"] == 1
+    assert summaries.unflatten(april.counts)["distance"]["signed_up"] == 1
 
 
 def test_a_period_of_parts_of_months_reads_days_around_a_month(data_set):
@@ -128,3 +130,40 @@ def test_an_employer_s_late_answer_is_counted_again(data_set):
     waiting.save()
     tasks.refresh_summaries.delay()
     assert answered() == 2
+
+
+def test_attendance_recorded_afterwards_is_counted_again(data_set):
+    from werkgevers.models import Registration
+    from werkgevers.registrations import registration_record_attendance
+
+    def came() -> int:
+        return sum(row.attended for row in compute([data_set.region_a], Q2, now=COUNTED_ON).employers)
+
+    assert came() == 1
+    absent = Registration.objects.get(candidate=data_set.candidates["c4"])
+    registration_record_attendance(registration=absent, attended=True, actor=None)
+    tasks.refresh_summaries.delay()
+    assert came() == 2
+
+
+def test_sign_ups_for_activities_to_come_are_counted_at_every_refresh(data_set, organisation_a):
+    from werkgevers.factories import OfferFactory
+    from werkgevers.models import Registration
+
+    with time_machine.travel(COUNTED_ON, tick=False):
+        september = OfferFactory(
+            organisation=organisation_a,
+            location=organisation_a.locations.get(),
+            starts_at=COUNTED_ON + timedelta(days=60),
+            ends_at=COUNTED_ON + timedelta(days=60, hours=3),
+        )
+        quarter = Period(date(2026, 7, 1), date(2026, 9, 30))
+        assert sum(row.registrations for row in compute([data_set.region_a], quarter).employers) == 0
+        Registration.objects.create(
+            offer=september,
+            candidate=data_set.candidates["c8"],
+            status=Registration.Status.CONFIRMED,
+            cancel_token_hash="hash-september",
+        )
+        summaries.refresh()
+        assert sum(row.registrations for row in compute([data_set.region_a], quarter).employers) == 1
