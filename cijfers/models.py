@@ -79,9 +79,9 @@ class Summary(models.Model):
     """What one region's sign-ups of one day (or of one whole month) add up to now, and the match
     suggestions decided on that day: nested counts that cijfers.summaries reads instead of the rows."""
 
-    class Grain(models.TextChoices):
-        DAY = "day", _("day")
-        MONTH = "month", _("month")
+    class Grain(models.TextChoices):  # internal: no reader sees these
+        DAY = "day"
+        MONTH = "month"
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     grain = models.CharField(max_length=5, choices=Grain)
