@@ -1,13 +1,15 @@
 """Changes to candidates, match suggestions, introductions and attendance mark their days stale in the
 figures' summaries.
 
-Ordinary saves, deletes and many-to-many changes come through here; updates made in bulk do not, and
-the nightly rebuild (cijfers.tasks) catches those.
+Ordinary saves and deletes come through here; updates made in bulk do not, and the nightly rebuild
+(cijfers.tasks) catches those. Branches and target groups change with a save of the candidate (the forms,
+the erasure), which marks the day; no m2m_changed receiver, because one makes Django read a list before
+adding to it, a query more per list on every intake.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -17,41 +19,35 @@ from werkgevers.signals import attendance_recorded
 
 from .summaries import mark_stale
 
-# The fields that place a candidate on a day and in a region of the summaries.
-PLACING_FIELDS = {"signed_up_at", "region", "region_id"}
-
 
 def _day(moment):
     return timezone.localdate(moment) if moment is not None else None
 
 
-def _places_differently(update_fields) -> bool:
-    return update_fields is None or bool(PLACING_FIELDS & set(update_fields))
+# Where a candidate stood when loaded or last saved (a moved sign-up leaves its old day and region too),
+# taken from the loaded values without a query: the intake saves a new candidate more than once.
+def _place(instance: Candidate) -> tuple:
+    values = instance.__dict__
+    return values.get("signed_up_at"), values.get("region_id")
 
 
-@receiver(pre_save, sender=Candidate, dispatch_uid="cijfers_candidate_before")
-def remember_candidate_place(sender, instance: Candidate, update_fields=None, **kwargs) -> None:
-    """A moved sign-up (another region, or a merge that dates it earlier) leaves its old day too."""
-    instance._summary_place = None
-    if instance.pk and not instance._state.adding and _places_differently(update_fields):
-        instance._summary_place = (
-            Candidate.objects.filter(pk=instance.pk).values_list("signed_up_at", "region_id").first()
-        )
+@receiver(post_init, sender=Candidate, dispatch_uid="cijfers_candidate_loaded")
+def remember_candidate_place(sender, instance: Candidate, **kwargs) -> None:
+    instance._summary_place = _place(instance)
 
 
 @receiver(post_save, sender=Candidate, dispatch_uid="cijfers_candidate_saved")
 def candidate_saved(sender, instance: Candidate, created: bool, **kwargs) -> None:
-    days = {_day(instance.signed_up_at)}
-    before = getattr(instance, "_summary_place", None)
-    if before is not None:
-        days.add(_day(before[0]))
-        if before[1] != instance.region_id:
-            # Its decided suggestions counted in the old region.
-            days |= {
-                _day(moment)
-                for moment in instance.matches.filter(decided_at__isnull=False).values_list("decided_at", flat=True)
-            }
+    signed_up_at, region_id = getattr(instance, "_summary_place", (None, None))
+    days = {_day(instance.signed_up_at), _day(signed_up_at)}
+    if not created and region_id is not None and region_id != instance.region_id:
+        # Its decided suggestions counted in the old region.
+        days |= {
+            _day(moment)
+            for moment in instance.matches.filter(decided_at__isnull=False).values_list("decided_at", flat=True)
+        }
     mark_stale(days)
+    instance._summary_place = _place(instance)
 
 
 @receiver(post_delete, sender=Candidate, dispatch_uid="cijfers_candidate_deleted")
@@ -59,44 +55,15 @@ def candidate_deleted(sender, instance: Candidate, **kwargs) -> None:
     mark_stale({_day(instance.signed_up_at)})
 
 
-def _candidates_changed(field: str):
-    """A receiver for the candidates' many-to-many `field`, changed from either side."""
-
-    def changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-        if not reverse:
-            if action in ("post_add", "post_remove", "post_clear"):
-                mark_stale({_day(instance.signed_up_at)})
-            return
-        if action in ("post_add", "post_remove") and pk_set:
-            candidates = Candidate.objects.filter(pk__in=pk_set)
-        elif action == "pre_clear":
-            candidates = Candidate.objects.filter(**{field: instance})
-        else:
-            return
-        mark_stale({_day(moment) for moment in candidates.values_list("signed_up_at", flat=True)})
-
-    return changed
-
-
-for _field in ("branches", "target_groups"):
-    m2m_changed.connect(
-        _candidates_changed(_field),
-        sender=getattr(Candidate, _field).through,
-        weak=False,
-        dispatch_uid=f"cijfers_{_field}",
-    )
-
-
-@receiver(pre_save, sender=Match, dispatch_uid="cijfers_match_before")
+@receiver(post_init, sender=Match, dispatch_uid="cijfers_match_loaded")
 def remember_match_day(sender, instance: Match, **kwargs) -> None:
-    instance._summary_day = None
-    if instance.pk and not instance._state.adding:
-        instance._summary_day = Match.objects.filter(pk=instance.pk).values_list("decided_at", flat=True).first()
+    instance._summary_day = instance.__dict__.get("decided_at")
 
 
 @receiver(post_save, sender=Match, dispatch_uid="cijfers_match_saved")
 def match_saved(sender, instance: Match, **kwargs) -> None:
     mark_stale({_day(instance.decided_at), _day(getattr(instance, "_summary_day", None))})
+    instance._summary_day = instance.decided_at
 
 
 @receiver(post_delete, sender=Match, dispatch_uid="cijfers_match_deleted")

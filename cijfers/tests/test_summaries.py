@@ -76,6 +76,8 @@ def test_a_candidate_moved_to_another_region_leaves_the_first(data_set):
 
 def test_target_groups_and_deletes_are_counted_again(data_set):
     compute([data_set.region_a], Q2, now=COUNTED_ON)
+    # As the candidate's form does: the candidate saved, then its lists.
+    data_set.candidates["c4"].save()
     data_set.candidates["c4"].target_groups.add(TargetGroup.objects.get(slug="herintreder"))
     data_set.candidates["c5"].delete()
     tasks.refresh_summaries.delay()
