@@ -839,11 +839,22 @@ def followed_up(stack: Stack) -> int:
 def reset(stack: Stack) -> None:
     """Empty the tables a scenario fills (the sign-up events go with the candidates), so that each
     scenario is counted on its own."""
-    with stack.connect() as connection:
-        connection.execute(
-            "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, contactpunt_outboxmail, "
-            "contactpunt_notification, django_session CASCADE"
-        )
+    import psycopg
+
+    # A worker may still be finishing the last sign-up of the scenario before: its transaction and
+    # the TRUNCATE can lock each other, and PostgreSQL then ends one of them. Try again.
+    for attempt in range(5):
+        try:
+            with stack.connect() as connection:
+                connection.execute(
+                    "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, contactpunt_outboxmail, "
+                    "contactpunt_notification, django_session CASCADE"
+                )
+            break
+        except psycopg.errors.DeadlockDetected:
+            if attempt == 4:
+                raise
+            time.sleep(1)
     for path in stack.mail_dir.glob("*.log"):
         path.unlink()
 
