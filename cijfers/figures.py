@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -231,7 +232,7 @@ def compute(regions: Sequence[Region], period: Period, *, now: datetime | None =
     now = now or timezone.now()
     regions = list(regions)
     previous = period.previous()
-    cutoff_day = timezone.localdate(first_contact_cutoff(now, summaries.FIRST_CONTACT_DAYS))
+    cutoff_day = timezone.localdate(first_contact_cutoff(now, settings.FIRST_CONTACT_WORKING_DAYS))
     counted_at = summaries.refreshed_at()
     per_region, per_region_before = summaries.read(regions, period, previous, cutoff_day)
     flat: dict[str, int] = {}

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     """The first of the month `months` after the month of `day`."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -34,12 +34,12 @@ class Period:
     @classmethod
     def quarter_of(cls, day: date) -> Period:
         start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-        return cls(start, _add_months(start, 3) - timedelta(days=1))
+        return cls(start, add_months(start, 3) - timedelta(days=1))
 
     @classmethod
     def month_of(cls, day: date) -> Period:
         start = day.replace(day=1)
-        return cls(start, _add_months(start, 1) - timedelta(days=1))
+        return cls(start, add_months(start, 1) - timedelta(days=1))
 
     @classmethod
     def year_of(cls, day: date) -> Period:
@@ -70,7 +70,7 @@ class Period:
     def previous(self) -> Period:
         months = self.calendar_months
         if months:
-            start = _add_months(self.first, -months)
+            start = add_months(self.first, -months)
             return Period(start, self.first - timedelta(days=1))
         return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
 

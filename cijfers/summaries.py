@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -27,15 +28,13 @@ from kandidaten.models import Candidate, Match, Status
 from werkgevers.models import DATED_KINDS, Introduction, Offer, Registration
 
 from .models import StaleDay, Summary, SummaryState
-from .periods import Period
+from .periods import Period, add_months
 
 # Today and the days just before it are counted again at every refresh (changes to them mark nothing),
 # one more than a refresh a minute needs, in case a refresh just after midnight is late.
 RECOUNTED_DAYS = 3
 # The page counts again itself when the last refresh is older than this.
 FRESH_FOR = timedelta(minutes=1)
-# The promise on the intake page: a coordinator calls within two working days.
-FIRST_CONTACT_DAYS = 2
 # Target groups further from the labour market (afstand tot de arbeidsmarkt), counted together too.
 DISTANCE_TO_LABOUR_MARKET = (
     "uitkering",
@@ -51,14 +50,6 @@ PREVIOUS_KEYS = ("funnel", "days", "matches")
 FUNNEL_KEYS = ("funnel", "days")
 
 Counts = dict  # nested: str → int | Counts
-
-
-def _midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _first_of_next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def add(into: Counts, counts: Counts) -> None:
@@ -124,7 +115,7 @@ def _funnel_aggregates(through: str = "") -> dict[str, Count]:
         "referred": Count(counted, filter=at(referred_at__isnull=False)),
         "started": Count(counted, filter=at(started_at__isnull=False)),
         "stopped": Count(counted, filter=at(status=Status.STOPPED)),
-        "within": Count(counted, filter=at(first_contact_working_days__lte=FIRST_CONTACT_DAYS)),
+        "within": Count(counted, filter=at(first_contact_working_days__lte=settings.FIRST_CONTACT_WORKING_DAYS)),
         "measured": Count(counted, filter=at(first_contact_working_days__isnull=False)),
     }
 
@@ -138,7 +129,8 @@ def count_days(first: date, end: date) -> dict[tuple[int, date], Counts]:
     funnel, waiting times and sources; why people stopped; the target groups; those further from the
     labour market together; the branches; the decided match suggestions; activity sign-ups and
     introductions per employer."""
-    start, stop = _midnight(first), _midnight(end)
+    days = Period(first, end - timedelta(days=1))
+    start, stop = days.start, days.end
     counts: dict[tuple[int, date], Counts] = defaultdict(dict)
     candidates = Candidate.objects.filter(signed_up_at__gte=start, signed_up_at__lt=stop, region__isnull=False)
     of_candidates = Q(
@@ -287,13 +279,17 @@ def _store_days(first: date, end: date) -> set[date]:
         ],
         batch_size=1000,
     )
-    return {day.replace(day=1) for day, _ in _chunks(first, end, size=1)}
+    months, month = set(), first.replace(day=1)
+    while month < end:
+        months.add(month)
+        month = add_months(month, 1)
+    return months
 
 
 def _store_months(months: Iterable[date], until: date) -> None:
     """A whole month before `until` gets a row per region: the sum of its days."""
     for month in sorted(months):
-        following = _first_of_next_month(month)
+        following = add_months(month, 1)
         if following > until:
             continue
         per_region: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: {"compared": {}, "counts": {}})
@@ -392,7 +388,7 @@ def _spans(period: Period, cutoff_day: date) -> Q:
     """The rows that cover the period: whole months before the cutoff by their month row, the other
     days by their day rows."""
     end = period.last + timedelta(days=1)
-    months_from = period.first if period.first.day == 1 else _first_of_next_month(period.first)
+    months_from = period.first if period.first.day == 1 else add_months(period.first, 1)
     months_to = min(end, cutoff_day).replace(day=1)
     if months_from >= months_to:
         return Q(grain=Summary.Grain.DAY, first__gte=period.first, first__lt=end)
