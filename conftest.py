@@ -2,8 +2,10 @@
 
 import factory.random
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.test import Client
+from django.utils import translation
 
 from contactpunt.factories import (
     AdministratorFactory,
@@ -22,9 +24,12 @@ def _isolated(request, settings, tmp_path):
     """Every test starts with an empty cache (rate limits) and its own media folder.
 
     Factory names are seeded per test, so a test that checks a name is absent cannot fail on the day
-    Faker happens to give a coordinator that same name, whatever order the tests run in.
+    Faker happens to give a coordinator that same name, whatever order the tests run in. Every test
+    starts in Dutch: a request of an earlier test with the English language cookie leaves English
+    active in the thread.
     """
     factory.random.reseed_random(request.node.nodeid)
+    translation.activate(django_settings.LANGUAGE_CODE)
     cache.clear()
     if "process" in settings.CACHES:  # the services tests replace CACHES with their own Redis
         caches["process"].clear()

@@ -39,7 +39,12 @@ def about_rows(figures: Figures) -> list[list[str]]:
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
-    name = "".join(" " if char in "[]:*?/\\" else char for char in title)[:SHEET_NAME_LENGTH].strip()
+    name = "".join(" " if char in "[]:*?/\\" else char for char in title)
+    if len(name) > SHEET_NAME_LENGTH:
+        # Cut at the last whole word: "BBL-klassen die in de periode", not "… periode s".
+        words = name[: SHEET_NAME_LENGTH + 1].rsplit(" ", 1)[0]
+        name = words if len(words) <= SHEET_NAME_LENGTH else name[:SHEET_NAME_LENGTH]
+    name = name.strip()
     base, number = name, 2
     while name in taken:
         suffix = f" {number}"
@@ -49,7 +54,11 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
+def _cell(sheet, value, *, bold: bool = False):
+    """A value as written: text always as text (never a formula), numbers as they are (a cell object
+    for each of thousands of numbers doubles the time of an export)."""
+    if not bold and not isinstance(value, str):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -90,3 +90,10 @@ def test_an_unknown_export_shows_the_page(data_set, client_a):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_a_long_table_title_becomes_a_sheet_name_cut_at_a_word(data_set, client_a):
+    book = openpyxl.load_workbook(io.BytesIO(client_a.get(URL, {**Q2, "export": "xlsx"}).content))
+
+    assert "BBL-klassen die in de periode" in book.sheetnames
+    assert all(len(name) <= 31 for name in book.sheetnames)

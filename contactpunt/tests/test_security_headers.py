@@ -24,7 +24,7 @@ from werkgevers.models import OfferKind
 
 pytestmark = pytest.mark.django_db
 
-POWERFUL_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "bluetooth")
+POWERFUL_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "serial")
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
