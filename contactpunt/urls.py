@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("werkgevers.urls")),
     path("", include("campagne.urls")),
     path("", include("cijfers.urls")),
+    path("", include("api.urls")),
 ]
 
 # Error pages in the portal's style, each with an error id (contactpunt.errors).
