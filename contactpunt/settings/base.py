@@ -36,11 +36,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "contactpunt",
     "kandidaten",
     "werkgevers",
     "campagne",
     "cijfers",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -371,6 +374,31 @@ LOGGING = {
     },
 }
 
+# The partner API (api/): keys in the Authorization header only (no session, so no CSRF), JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.PartnerMay"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Contactpunt API",
+    "DESCRIPTION": "Hand-offs from partners such as the national welcome panel, and the public activities.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"HandoffStatusEnum": "api.models.HandoffStatus"},
+}
+# Requests per key (a partner may have its own), and how long a rotated key keeps working.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/min")
+API_KEY_ROTATION_GRACE_HOURS = env.int("API_KEY_ROTATION_GRACE_HOURS", default=24)
+
 CELERY_BEAT_SCHEDULE = {
     "rematch-all-nightly": {"task": "kandidaten.tasks.rematch_all", "schedule": crontab(hour=2, minute=30)},
     # Privacy (kandidaten.privacy): retention warnings, erasure after the period without activity, clean-up.
@@ -378,6 +406,8 @@ CELERY_BEAT_SCHEDULE = {
     # The audit log (contactpunt.audit): rows older than AUDIT_LOG_RETENTION_DAYS.
     "audit-log-retention": {"task": "contactpunt.tasks.purge_audit_log", "schedule": crontab(hour=3, minute=45)},
     "sweep-outbox": {"task": "contactpunt.tasks.sweep_outbox", "schedule": 120.0},
+    # Webhooks to partners (api.webhooks): changes no signal saw, and attempts whose pause is over.
+    "api-sweep-webhooks": {"task": "api.tasks.sweep_webhooks", "schedule": 60.0},
     "sweep-pending-signups": {"task": "kandidaten.tasks.sweep_pending_signups", "schedule": 120.0},
     "sweep-signup-follow-ups": {"task": "kandidaten.tasks.sweep_signup_follow_ups", "schedule": 120.0},
     "expire-offers": {"task": "werkgevers.tasks.expire_offers", "schedule": 15 * 60.0},
