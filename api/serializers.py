@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from contactpunt.models import EducationLevel
 from kandidaten.models import Candidate, Channel
 from werkgevers.models import Offer
 
@@ -18,6 +19,13 @@ REQUIRED = ("first_name", "last_name", "email", "phone", "postcode", "situation"
 
 
 class HandoffRequestSerializer(serializers.ModelSerializer):
+    # The form's rules where a pattern can say them (the form takes more spellings: spaces in a phone
+    # number, a postcode without a space); the form has the last word.
+    first_name = serializers.RegexField(r"^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ '-]{0,49}$", max_length=50)
+    last_name = serializers.RegexField(r"^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ '-]{0,49}$", max_length=50)
+    phone = serializers.RegexField(r"^(0[1-9][0-9]{8}|\+31[1-9][0-9]{8})$", help_text=_("A Dutch phone number."))
+    postcode = serializers.RegexField(r"^[1-9][0-9]{3} ?[A-Z]{2}$", help_text=_("A Dutch postcode, such as 9711 AB."))
+    education_level = serializers.ChoiceField(choices=EducationLevel.choices)
     branches = serializers.ListField(child=serializers.SlugField(), required=False, help_text=_("Branch slugs."))
     functions = serializers.ListField(child=serializers.SlugField(), required=False, help_text=_("Function slugs."))
     next_steps = serializers.ListField(child=serializers.SlugField(), required=False, help_text=_("Next-step slugs."))

@@ -214,11 +214,12 @@ class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         choices=[(value, label) for value, label in OfferKind.choices if value in DATED_KINDS]
     )
+    # ISO dates only, as the schema says ("2026-12-04"), not the other forms a Django date field takes.
     starts_after = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__gte", help_text=_("From this day (YYYY-MM-DD).")
+        field_name="starts_at", lookup_expr="date__gte", input_formats=["%Y-%m-%d"], help_text=_("From this day (YYYY-MM-DD).")
     )
     starts_before = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__lte", help_text=_("Up to and including this day.")
+        field_name="starts_at", lookup_expr="date__lte", input_formats=["%Y-%m-%d"], help_text=_("Up to and including this day.")
     )
 
     class Meta:
