@@ -39,7 +39,9 @@ class PartnerForm(forms.ModelForm):
     def clean_rate_limit(self) -> str:
         value = self.cleaned_data["rate_limit"].strip()
         count, _slash, unit = value.partition("/")
-        if value and not (count.isdigit() and int(count) > 0 and unit in ("s", "sec", "m", "min", "h", "hour", "d", "day")):
+        if value and not (
+            count.isdigit() and int(count) > 0 and unit in ("s", "sec", "m", "min", "h", "hour", "d", "day")
+        ):
             raise forms.ValidationError(_("Write a number of requests per s, min, hour or day, such as 120/min."))
         return value
 

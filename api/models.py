@@ -98,9 +98,7 @@ class ApiKey(models.Model):
 
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
-        return (
-            self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.partner.active
-        )
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now) and self.partner.active
 
 
 class HandoffStatus(models.TextChoices):
@@ -122,9 +120,7 @@ class Handoff(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="handoffs")
-    candidate = models.ForeignKey(
-        Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="handoffs"
-    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="handoffs")
     idempotency_key = models.CharField(max_length=100, blank=True)
     # A hash of the request body: the same key with another body is refused, not answered from store.
     request_hash = models.CharField(max_length=64, editable=False)

@@ -1,4 +1,5 @@
-"""A candidate's status change tells the partners who handed them off (api.webhooks), after commit."""
+"""A candidate's status change tells the partners who handed them off (api.webhooks), after commit; a merge
+takes their hand-offs along."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 
 from kandidaten.models import Candidate
+from kandidaten.signals import candidates_merged
 
 
 def _seen(instance: Candidate) -> tuple:
@@ -30,3 +32,11 @@ def status_saved(sender, instance: Candidate, created: bool, **kwargs) -> None:
 
     candidate_id = instance.pk
     transaction.on_commit(lambda: queue_for_candidate(candidate_id))
+
+
+@receiver(candidates_merged, dispatch_uid="api_candidates_merged")
+def follow_the_merge(sender, keep: Candidate, remove: Candidate, **kwargs) -> None:
+    """A hand-off of a duplicate follows the person to the record that is kept."""
+    from .models import Handoff
+
+    Handoff.objects.filter(candidate=remove).update(candidate=keep)

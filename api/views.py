@@ -216,10 +216,16 @@ class ActivityFilter(django_filters.FilterSet):
     )
     # ISO dates only, as the schema says ("2026-12-04"), not the other forms a Django date field takes.
     starts_after = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__gte", input_formats=["%Y-%m-%d"], help_text=_("From this day (YYYY-MM-DD).")
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        input_formats=["%Y-%m-%d"],
+        help_text=_("From this day (YYYY-MM-DD)."),
     )
     starts_before = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__lte", input_formats=["%Y-%m-%d"], help_text=_("Up to and including this day.")
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Up to and including this day."),
     )
 
     class Meta:
@@ -323,7 +329,11 @@ def _operations(schema: dict) -> list[dict]:
             for code, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {}).get("application/json", {}).get("schema")
                 answers.append(
-                    {"code": code, "description": answer.get("description", ""), "fields": _fields(schema, content) if content else []}
+                    {
+                        "code": code,
+                        "description": answer.get("description", ""),
+                        "fields": _fields(schema, content) if content else [],
+                    }
                 )
             operations.append(
                 {

@@ -35,6 +35,7 @@ from .models import (
     Status,
     TimelineEvent,
 )
+from .signals import candidates_merged
 
 MANY_TO_MANY_FIELDS = ("branches", "functions", "next_steps", "target_groups")
 # The campaign tag of a sign-up (Candidate.source_tag): which poster or story brought the person.
@@ -549,6 +550,7 @@ def candidate_merge(*, keep: Candidate, remove: Candidate, actor: User) -> Candi
         actor=actor,
         data={"merged_name": remove.full_name, "merged_id": remove.pk},
     )
+    candidates_merged.send(sender=Candidate, keep=keep, remove=remove)
     remove.delete()
     keep.save()
     # The earliest contact, referral and start of the two histories, now one.

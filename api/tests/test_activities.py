@@ -18,25 +18,50 @@ def agenda(organisation_a, organisation_b):
     location_a, location_b = organisation_a.locations.get(), organisation_b.locations.get()
     return {
         "open_day": OfferFactory(
-            organisation=organisation_a, location=location_a, kind=OfferKind.OPEN_HUIS, title="Open huis De Linde",
-            status=Offer.Status.PUBLISHED, starts_at=soon, ends_at=soon + timedelta(hours=2), capacity=20,
+            organisation=organisation_a,
+            location=location_a,
+            kind=OfferKind.OPEN_HUIS,
+            title="Open huis De Linde",
+            status=Offer.Status.PUBLISHED,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=2),
+            capacity=20,
         ),
         "utrecht": OfferFactory(
-            organisation=organisation_b, location=location_b, kind=OfferKind.MEELOOPDAG, title="Meelopen in Utrecht",
-            status=Offer.Status.PUBLISHED, starts_at=soon + timedelta(days=10), ends_at=soon + timedelta(days=10, hours=4),
+            organisation=organisation_b,
+            location=location_b,
+            kind=OfferKind.MEELOOPDAG,
+            title="Meelopen in Utrecht",
+            status=Offer.Status.PUBLISHED,
+            starts_at=soon + timedelta(days=10),
+            ends_at=soon + timedelta(days=10, hours=4),
         ),
         "internal": OfferFactory(
-            organisation=organisation_a, location=location_a, kind=OfferKind.OPEN_HUIS, title="Alleen coördinatoren",
-            status=Offer.Status.PUBLISHED, visibility=Offer.Visibility.COORDINATORS,
-            starts_at=soon, ends_at=soon + timedelta(hours=1),
+            organisation=organisation_a,
+            location=location_a,
+            kind=OfferKind.OPEN_HUIS,
+            title="Alleen coördinatoren",
+            status=Offer.Status.PUBLISHED,
+            visibility=Offer.Visibility.COORDINATORS,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=1),
         ),
         "draft": OfferFactory(
-            organisation=organisation_a, location=location_a, kind=OfferKind.OPEN_HUIS, title="Concept",
-            status=Offer.Status.DRAFT, starts_at=soon, ends_at=soon + timedelta(hours=1),
+            organisation=organisation_a,
+            location=location_a,
+            kind=OfferKind.OPEN_HUIS,
+            title="Concept",
+            status=Offer.Status.DRAFT,
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=1),
         ),
         "past": OfferFactory(
-            organisation=organisation_a, location=location_a, kind=OfferKind.OPEN_HUIS, title="Voorbij",
-            status=Offer.Status.PUBLISHED, starts_at=timezone.now() - timedelta(days=2),
+            organisation=organisation_a,
+            location=location_a,
+            kind=OfferKind.OPEN_HUIS,
+            title="Voorbij",
+            status=Offer.Status.PUBLISHED,
+            starts_at=timezone.now() - timedelta(days=2),
             ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=1),
         ),
     }
@@ -79,8 +104,12 @@ def test_the_list_takes_a_fixed_number_of_queries(panel, agenda, organisation_a,
     for day in range(15):
         starts = timezone.now() + timedelta(days=20 + day)
         OfferFactory(
-            organisation=organisation_a, location=location, kind=OfferKind.OPEN_HUIS, status=Offer.Status.PUBLISHED,
-            starts_at=starts, ends_at=starts + timedelta(hours=1),
+            organisation=organisation_a,
+            location=location,
+            kind=OfferKind.OPEN_HUIS,
+            status=Offer.Status.PUBLISHED,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
         )
     panel.get(URL)  # the key's last use is written once a minute
 

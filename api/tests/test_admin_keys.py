@@ -26,8 +26,15 @@ def _key_on(page) -> str:
 def test_an_administrator_adds_a_partner_with_its_scopes(administrator_client):
     response = administrator_client.post(
         reverse("admin:api_partner_add"),
-        {"name": "Werken in de Zorg", "slug": "werken-in-de-zorg", "active": "on", "scopes": [Scope.HAND_OFF],
-         "source": "welcome_panel", "rate_limit": "60/min", "webhook_url": "https://partner.example/hooks"},
+        {
+            "name": "Werken in de Zorg",
+            "slug": "werken-in-de-zorg",
+            "active": "on",
+            "scopes": [Scope.HAND_OFF],
+            "source": "welcome_panel",
+            "rate_limit": "60/min",
+            "webhook_url": "https://partner.example/hooks",
+        },
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]

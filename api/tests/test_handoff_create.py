@@ -39,7 +39,9 @@ def test_errors_come_per_field_in_the_intake_forms_words_and_nothing_is_saved(pa
     assert response.status_code == 400
     body = response.json()
     assert body["detail"]
-    assert body["errors"]["postcode"] == ["Vul een Nederlandse postcode in: vier cijfers en twee letters, bijvoorbeeld 9711 AB."]
+    assert body["errors"]["postcode"] == [
+        "Vul een Nederlandse postcode in: vier cijfers en twee letters, bijvoorbeeld 9711 AB."
+    ]
     assert "consent_contact" in body["errors"]
     assert body["errors"]["branches"] == ["Kies een van de mogelijkheden uit de lijst."]
     assert not Candidate.objects.exists()

@@ -1,6 +1,5 @@
 """The status of a hand-off: for the partner who sent it only, and nothing about the person."""
 
-
 import pytest
 
 from api.models import Handoff
@@ -42,7 +41,15 @@ def test_the_status_holds_no_personal_details(panel, handed_off):
     text = response.content.decode()
     for detail in ("Sanne", "Vries", "sanne.devries", "0612345678", "+31612345678", "9711", "meelopen"):
         assert detail not in text
-    assert set(response.json()) == {"id", "status", "status_label", "region", "partner_reference", "created_at", "status_url"}
+    assert set(response.json()) == {
+        "id",
+        "status",
+        "status_label",
+        "region",
+        "partner_reference",
+        "created_at",
+        "status_url",
+    }
 
 
 def test_a_partner_cannot_read_another_partners_hand_off(other, handed_off):
@@ -58,3 +65,16 @@ def test_an_unknown_id_is_404_in_json(panel, public_id):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_hand_off_follows_its_person_when_a_duplicate_is_merged(panel, handed_off, coordinator_a, region_a):
+    from kandidaten.factories import CandidateFactory
+
+    duplicate = Handoff.objects.get().candidate
+    kept = CandidateFactory(region=region_a)
+    services.candidate_change_status(candidate=kept, status=Status.IN_CONVERSATION, actor=coordinator_a)
+
+    services.candidate_merge(keep=kept, remove=duplicate, actor=coordinator_a)
+
+    assert Handoff.objects.get().candidate == kept
+    assert panel.get(_status_path(handed_off)).json()["status"] == "contacted"

@@ -99,9 +99,7 @@ def test_a_status_change_is_posted_signed_and_without_personal_details(
     assert (delivery.attempts, delivery.last_status_code) == (1, 200)
 
 
-def test_a_save_without_a_status_change_sends_nothing(
-    candidate, receiver, django_capture_on_commit_callbacks
-):
+def test_a_save_without_a_status_change_sends_nothing(candidate, receiver, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         candidate.message = "Nog een vraag"
         candidate.save()
