@@ -23,11 +23,10 @@ from contactpunt.audit import Action, record
 from contactpunt.models import Branch, Function, NextStep, TargetGroup
 from kandidaten.forms import CandidateDetailsForm, ConsentFormMixin, active_reference_lines
 from kandidaten.models import Candidate, Channel, ContactMoment, Status, TimelineEvent
-from kandidaten.services import candidate_register
+from kandidaten.services import SignupChannel, candidate_register
 
 from .models import Handoff, HandoffStatus, Partner
 
-CHANNEL = "api"
 REFERENCE_FIELDS = {"branches": Branch, "functions": Function, "next_steps": NextStep, "target_groups": TargetGroup}
 NOTES_LENGTH = 4000
 
@@ -107,7 +106,7 @@ def hand_off(*, partner: Partner, data: dict[str, Any], idempotency_key: str, or
             )
             details = form.details()
             details["source"] = details.get("source") or partner.source
-            registration = candidate_register(details=details, consents=form.consents(), channel=CHANNEL)
+            registration = candidate_register(details=details, consents=form.consents(), channel=SignupChannel.API)
             candidate = registration.candidate
             handoff.candidate = candidate
             handoff.reported_status = handoff_status(candidate)

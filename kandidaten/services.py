@@ -62,6 +62,7 @@ class SignupChannel:
     INTAKE = "intake"
     PHONE = "phone"
     AGENDA = "agenda"
+    API = "api"  # handed off by a partner (api.handoffs)
 
 
 class InvalidTransition(Exception):

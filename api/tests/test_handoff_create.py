@@ -126,3 +126,11 @@ def test_the_coordinators_are_told_and_the_person_gets_the_confirmation(
     recipients = {address for mail in mailoutbox for address in mail.to}
     assert "sanne.devries@example.org" in recipients
     assert "coordinator.a@contactpunt.example" in recipients
+
+
+def test_the_timeline_says_a_partner_handed_the_person_off(panel, client_a):
+    panel.post(URL, hand_off_body())
+
+    page = client_a.get(f"/dashboard/kandidaten/{Candidate.objects.get().pk}/").content.decode()
+    assert "Overgedragen door een partner" in page
+    assert "Notities van Landelijk welkomstpanel: Wil graag meelopen" in page

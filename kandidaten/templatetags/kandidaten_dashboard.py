@@ -83,7 +83,9 @@ def describe(event: TimelineEvent) -> Entry:
     kind = event.kind
     if kind == TimelineEvent.Kind.SIGNUP:
         by_phone = data.get("channel") == "phone"
-        if data.get("repeat"):
+        if data.get("channel") == "api":
+            title = _("Handed off again by a partner") if data.get("repeat") else _("Handed off by a partner")
+        elif data.get("repeat"):
             title = _("Signed up again by phone") if by_phone else _("Signed up again through the sign-up form")
         else:
             title = _("Signed up by phone") if by_phone else _("Signed up through the sign-up form")
