@@ -97,13 +97,18 @@ def user_agent_family(user_agent: str | None) -> str:
     return f"{browser}/{system}" if system else browser
 
 
+def well_formed_request_id(value: str) -> bool:
+    """A proxy's X-Request-ID worth keeping: a UUID or 16 to 64 hexadecimal characters, nothing typed."""
+    return bool(_REQUEST_ID.match(value))
+
+
 def request_id(request: HttpRequest) -> str:
     """One id per request: the proxy's X-Request-ID when well formed, otherwise a fresh one, kept on the request."""
     existing = getattr(request, "_audit_request_id", None)
     if existing:
         return existing
     given = request.headers.get("X-Request-ID", "")
-    value = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+    value = given if well_formed_request_id(given) else uuid.uuid4().hex
     request._audit_request_id = value  # type: ignore[attr-defined]
     return value
 

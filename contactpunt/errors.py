@@ -42,15 +42,16 @@ def log_error(request: HttpRequest, status: int, exception: BaseException | None
     """Log one line for an error answer and return its new error id (for the page)."""
     error_id = new_error_id()
     level = logging.ERROR if status >= 500 else logging.WARNING
-    logger.log(
-        level,
-        "error_id=%s status=%s method=%s route=%s exception=%s",
-        error_id,
-        status,
-        request.method,
-        _route(request),
-        type(exception).__name__ if exception is not None else "-",
-    )
+    # The same fields once more as keys of their own, for the JSON log lines (DJANGO_LOG_FORMAT=json).
+    fields = {
+        "error_id": error_id,
+        "status": status,
+        "method": request.method,
+        "route": _route(request),
+        "exception": type(exception).__name__ if exception is not None else "-",
+    }
+    line = "error_id=%(error_id)s status=%(status)s method=%(method)s route=%(route)s exception=%(exception)s"
+    logger.log(level, line, fields, extra=fields)
     return error_id
 
 

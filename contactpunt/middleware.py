@@ -61,6 +61,8 @@ VERIFICATION_EXEMPT_URL_NAMES = frozenset(
         "password_reset_complete",
         "set_language",
         "healthz",
+        "healthz_live",
+        "healthz_ready",
     }
 )
 

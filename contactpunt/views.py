@@ -18,7 +18,7 @@ from campagne.search import recent_stories
 
 from . import errors, notifications
 from .forms import NotificationPreferencesForm
-from .health import broker_status, database_status
+from .health import broker_status, database_status, migrations_status
 from .models import Notification
 
 
@@ -58,6 +58,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
     database = database_status()
     body = {"database": database, "broker": broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+@login_not_required
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def healthz_live(request: HttpRequest) -> JsonResponse:
+    """200 while this process answers, touching neither the database nor Redis: a liveness probe
+    must not restart every web process because the database is away for a moment."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def healthz_ready(request: HttpRequest) -> JsonResponse:
+    """200 when this process can serve: the database answers and has this code's migrations.
+
+    Redis is reported but does not count: without it sign-ups are still stored, and swept into the
+    queue once it is back; taking every web process out of the load balancer would turn them away.
+    """
+    database = database_status()
+    migrations = migrations_status() if database == "ok" else "unknown"
+    body = {"database": database, "migrations": migrations, "broker": broker_status()}
+    ready = database == "ok" and migrations == "ok"
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 @login_not_required

@@ -6,7 +6,9 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -177,8 +179,39 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+
+def uploads_storage(kind: str) -> dict:
+    """Where uploads go: a folder (MEDIA_ROOT: this disk, or a folder every host mounts) or an S3 bucket.
+
+    `s3` is any S3-compatible service (AWS, MinIO, Ceph, Scaleway…); credentials come from boto3's own
+    chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role). The objects are
+    private and never overwritten; browsers get links to the portal itself (contactpunt.storage).
+    """
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"DJANGO_STORAGE must be local or s3, not {kind!r}.")
+    bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not bucket:
+        raise ImproperlyConfigured("Set AWS_STORAGE_BUCKET_NAME when DJANGO_STORAGE=s3.")
+    return {
+        "BACKEND": "contactpunt.storage.PortalS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "location": env.str("AWS_LOCATION", default="media"),
+            # Empty for a bucket with ACLs switched off (AWS's default): it refuses any ACL but its owner's.
+            "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,
+            "file_overwrite": False,
+        },
+    }
+
+
+# Static files are not shared: every web host serves its own `collectstatic` output (hashed names).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": uploads_storage(env.str("DJANGO_STORAGE", default="local")),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -194,6 +227,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Worker processes per `celery worker` (default: one per core), as WEB_CONCURRENCY is for gunicorn.
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=None)
+# Celery logs through LOGGING above (DJANGO_LOG_FORMAT) instead of replacing it with its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
@@ -358,21 +395,44 @@ CAMPAIGN_POSTER_SCHEMES = env.json(
 # The hashtag of the national campaign, in share links and on posters.
 CAMPAIGN_HASHTAG = "ikzorg"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # django-axes reports every successful login at INFO; failures and lockouts (WARNING) stay.
-    # Never at DEBUG, whatever DJANGO_LOG_LEVEL says: django.db.backends would log query parameters
-    # and django.template the context of a failed lookup, both holding personal data.
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django.template": {"level": "INFO"},
-        "axes": {"level": "WARNING"},
+# Console log lines as text, or one JSON object per line for a log platform (gunicorn.conf.py uses the
+# same keys for gunicorn's lines). Fields a call passes in `extra` become keys of their own, except two
+# the plain lines never showed either: Celery's `data` (a task's arguments) and Django's `request` (its
+# address with the query string).
+LOG_FORMATTERS = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(levelname)s %(name)s %(message)s",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": True,
+        "reserved_attrs": [*RESERVED_ATTRS, "data", "request"],
     },
 }
+
+
+def logging_config(log_format: str, level: str) -> dict:
+    """LOGGING for DJANGO_LOG_FORMAT (`plain` or `json`) and DJANGO_LOG_LEVEL: everything to stderr."""
+    if log_format not in LOG_FORMATTERS:
+        raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be plain or json, not {log_format!r}.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"console": LOG_FORMATTERS[log_format]},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "console"}},
+        "root": {"handlers": ["console"], "level": level},
+        # django-axes reports every successful login at INFO; failures and lockouts (WARNING) stay.
+        # Never at DEBUG, whatever DJANGO_LOG_LEVEL says: django.db.backends would log query parameters
+        # and django.template the context of a failed lookup, both holding personal data.
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "django.template": {"level": "INFO"},
+            "axes": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(env.str("DJANGO_LOG_FORMAT", default="plain"), env.str("DJANGO_LOG_LEVEL", default="INFO"))
 
 # The partner API (api/): keys in the Authorization header only (no session, so no CSRF), JSON only.
 REST_FRAMEWORK = {

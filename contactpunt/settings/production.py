@@ -17,6 +17,8 @@ vars().update(EMAIL_CONFIG)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Load balancers and orchestrators probe the processes over plain HTTP: a redirect is no answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
