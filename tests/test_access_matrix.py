@@ -69,6 +69,8 @@ from django.utils.encoding import force_bytes
 from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 
+from api.factories import PartnerFactory
+from api.models import Handoff
 from campagne.factories import CampaignMaterialFactory, PublishedStoryFactory, jpeg_bytes
 from campagne.tests.story_helpers import poster_of
 from cijfers.models import QuarterlyReport
@@ -89,7 +91,7 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ("anon", "cand", "emp_a", "emp_b", "coor_x", "coor_y", "admin")
 GET, POST = "GET", "POST"
 LOGIN = "login"  # 302 to the login page
-REFUSED = {LOGIN, 403, 404, 405, 410}
+REFUSED = {LOGIN, 401, 403, 404, 405, 410}
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ MATRIX = [
     row("about",                                GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
     row("privacy",                              GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
     row("healthz",                              GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("healthz_live",                         GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("healthz_ready",                        GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
     row("public_media",                         GET,  "logo",              200, 200, 200, 200, 200, 200, 200),
     row("public_media",                         GET,  "private upload",    404, 404, 404, 404, 404, 404, 404),
     row("audit_log",                            GET,  "-",                 L,   L,   403, 403, 403, 403, 200),
@@ -325,6 +329,13 @@ MATRIX = [
     row("cijfers:reports",                      POST, "-",                 L,   L,   403, 403, 200, 200, 200),
     row("cijfers:report_download",              GET,  "report X pdf",      L,   L,   403, 403, 200, 404, 200),
     row("cijfers:report_download",              POST, "report X pdf",      L,   L,   405, 405, 405, 405, 405),
+    # Partner API: a key, never a portal login, opens it (api/tests walk the keys and scopes).
+    row("api:documentation",                    GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("api:schema",                           GET,  "-",                 200, 200, 200, 200, 200, 200, 200),
+    row("api:handoff_create",                   GET,  "-",                 401, 401, 401, 401, 401, 401, 401),
+    row("api:handoff_create",                   POST, "-",                 401, 401, 401, 401, 401, 401, 401),
+    row("api:handoff_status",                   GET,  "hand-off X",        401, 401, 401, 401, 401, 401, 401),
+    row("api:activity_list",                    GET,  "-",                 401, 401, 401, 401, 401, 401, 401),
 ]
 # fmt: on
 
@@ -423,6 +434,7 @@ def world(
     report = QuarterlyReport.objects.create(
         region=region_a, year=2026, quarter=2, status=QuarterlyReport.Status.READY, pdf=b"%PDF-1.4", workbook=b"PK"
     )
+    handoff = Handoff.objects.create(partner=PartnerFactory(), candidate=the_candidate, request_hash="0" * 64)
     logo = default_storage.save("logos/zorggroep-noord.jpg", ContentFile(jpeg_bytes()))
     private = default_storage.save("campagne/posters/niet-openbaar.jpg", ContentFile(jpeg_bytes()))
 
@@ -457,6 +469,7 @@ def world(
         "poster A pdf": {"pk": poster.pk, "output": "pdf"},
         "material X": {"pk": material.pk},
         "report X pdf": {"pk": report.pk, "kind": "pdf"},
+        "hand-off X": {"public_id": str(handoff.public_id)},
     }
     # Some URLs name their argument differently.
     renamed = {
@@ -505,9 +518,9 @@ def url_of(world, line: Row) -> str:
     return reverse(line.name, kwargs=kwargs)
 
 
-# Tables a refused request may write: the session, the audit log (refusals may be recorded), and
-# django-axes' records of login attempts.
-MAY_WRITE_WHEN_REFUSED = ("django_session", "auditevent", "axes_")
+# Tables a refused request may write: the session, the audit log (refusals may be recorded),
+# django-axes' records of login attempts and the record of API calls.
+MAY_WRITE_WHEN_REFUSED = ("django_session", "auditevent", "axes_", "api_apicall")
 
 
 def writes(queries) -> list[str]:
