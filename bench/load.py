@@ -1,4 +1,5 @@
-"""Load and fault benchmark of the public intake on gunicorn + PostgreSQL + Redis: `make bench BENCH=load`.
+"""Load and fault benchmark of the public intake and the partner API's hand-offs on gunicorn + PostgreSQL +
+Redis: `make bench BENCH=load`.
 
 Everything it uses is its own, on free ports, and removed afterwards (nothing shared is restarted):
 - a PostgreSQL cluster in a temporary folder (initdb + pg_ctl, as the user postgres when run as root);
@@ -19,23 +20,34 @@ must be stored (as a pending sign-up, or as a candidate with its consent and its
 the worker has registered and followed up every sign-up, every accepted address must be a candidate and
 every queued mail (two per sign-up) must have been sent exactly once.
 
+A hand-off is a partner's system (the welcome panel) POSTing JSON to /api/v1/aanmeldingen/ with its key
+(`Authorization: Bearer`, a partner made by the seeding step with a rate limit the run cannot reach) and a
+fresh Idempotency-Key per request; a 201 with status "received" is an accepted hand-off. Unlike the public
+intake it registers the candidate in the request (api.handoffs.hand_off: the Handoff row claiming the key,
+kandidaten.services.candidate_register with its consents and sign-up event, the partner's notes as a
+contact moment, the audit row, and the ApiCall row of every call) and queues the same follow-up on commit.
+Afterwards every 201 must be one Handoff row with one candidate of its own, and no Handoff row may be
+missing from the 201s (0 lost, 0 duplicates); once the worker has followed them up, every mail once.
+
 Scenarios (each prints a row; the columns are explained under the table):
 1. intake, C visitors at once (closed loop) for D seconds, with no Celery worker running: first the POST
    alone (each visitor's connection GETs the form once, then POSTs intakes back to back, a new identity
    each), then GET + POST. Then the worker starts and works through the tasks both left in Redis: how
    long until every sign-up is registered and followed up and every mail sent, each exactly once;
-2. the trivial page /over/ the same way (the same template base, no form, no writes): the ratios;
-3. PostgreSQL restarted (pg_ctl restart -m fast) in the middle of a burst at a fixed rate: visitors get
+2. hand-offs through the API, C partner connections at once (closed loop) for D seconds, with no Celery
+   worker running, each POST a new person; then the worker follows them up, as after the intake;
+3. the trivial page /over/ the same way (the same template base, no form, no writes): the ratios;
+4. PostgreSQL restarted (pg_ctl restart -m fast) in the middle of a burst at a fixed rate: visitors get
    the 503 page while it is down, no sign-up is half stored, and the worker (whose tasks meet the
    restart too) still registers and follows up every sign-up and sends every mail once;
-4. Redis stopped for 60 s in the middle of a burst at a fixed rate: sign-ups go on (p95 under 1 s), and
+5. Redis stopped for 60 s in the middle of a burst at a fixed rate: sign-ups go on (p95 under 1 s), and
    once Redis is back the sweeps (sent here every 10 s instead of beat's 2 minutes: the sign-ups not
    registered, kandidaten.tasks.sweep_pending_signups, those not followed up,
    kandidaten.tasks.sweep_signup_follow_ups, then contactpunt.tasks.sweep_outbox) register and follow
    up every sign-up left behind and send every mail, each exactly once.
 
 Usage: python bench/load.py [--duration 30] [--clients 8] [--worker-class sync] [--threads 1]
-       [--fault-rate 8] [--outage 60] [--only intake,trivial,postgres,redis]
+       [--fault-rate 8] [--outage 60] [--only intake,handoff,trivial,postgres,redis]
 """
 
 from __future__ import annotations
@@ -56,6 +68,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +83,20 @@ SETTINGS = "bench.load_settings"
 INTAKE = "/aanmelden/"
 DONE = "/aanmelden/bedankt/"
 TRIVIAL = "/over/"
+HANDOFF = "/api/v1/aanmeldingen/"
+# What the welcome panel sends (api.serializers.HandoffRequestSerializer); each hand-off its own identity.
+HANDOFF_BODY = {
+    "last_name": "de Vries",
+    "postcode": "9711 AB",
+    "situation": "job_seeker",
+    "education_level": 40,
+    "max_travel_km": 15,
+    "consent_contact": True,
+    "conversation_notes": "Belde het welkomstpanel.",
+}
+# The bench partner's own limit (the default, API_RATE_LIMIT, is 120/min per key): out of the run's reach,
+# but the throttle still counts every call in Redis.
+PARTNER_RATE_LIMIT = "1000000/min"
 # Every simulated visitor comes from 127.0.0.1: the per-IP limit is raised (but still counted in Redis).
 RATE_LIMIT = "1000000/m"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -268,10 +295,12 @@ def portal_environment(*, database_url: str, redis_url: str, mail_dir: Path) -> 
 
 
 def seed(environment: dict[str, str]) -> dict:
-    """Migrate the database and add a region with a coordinator for the postcode the visitors give.
+    """Migrate the database and add a region with a coordinator for the postcode the visitors give, and
+    a partner with an API key for the hand-offs.
 
     Runs this file with `seed` in a subprocess (Django set up on the portal's environment) and returns
-    the intake form data of kandidaten.factories.intake_form_data, which the visitors vary.
+    {"form": the intake form data of kandidaten.factories.intake_form_data, which the visitors vary,
+    "partner_key": the partner's key, as it goes in the Authorization header}.
     """
     result = subprocess.run(  # noqa: S603
         [sys.executable, __file__, "seed"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180
@@ -288,6 +317,7 @@ def _seed_here() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from api.factories import partner_key
     from contactpunt.factories import CoordinatorFactory, RegionFactory, RegionPostcodeRangeFactory
     from kandidaten.factories import intake_form_data
 
@@ -295,7 +325,8 @@ def _seed_here() -> None:
     region = RegionFactory(name="Noord-Nederland", slug="noord-nederland")
     RegionPostcodeRangeFactory(region=region, start="9000", end="9999")
     CoordinatorFactory(email="coordinator@contactpunt.example", regions=[region])
-    print(json.dumps(intake_form_data()))
+    _partner, secret = partner_key(name="Welkomstpanel", slug="welkomstpanel", rate_limit=PARTNER_RATE_LIMIT)
+    print(json.dumps({"form": intake_form_data(), "partner_key": secret}))
 
 
 class ManagedProcess:
@@ -451,6 +482,7 @@ class Stack:
     form: dict
     mail_dir: Path
     worker: CeleryWorker | None = None
+    partner_key: str = ""  # the seeded partner's API key (Authorization: Bearer …)
 
     def start_worker(self) -> CeleryWorker:
         """The run's worker: started now, or the one already running."""
@@ -486,10 +518,12 @@ def stack(*, worker_class: str = "sync", threads: int = 1, workers: int = 2) -> 
         environment = portal_environment(
             database_url=postgres.create_database("load"), redis_url=redis.url, mail_dir=mail_dir
         )
-        form = seed(environment)
+        seeded = seed(environment)
         portal = Portal(folder, environment, workers=workers, worker_class=worker_class, threads=threads)
         portal.start()
-        current = Stack(folder, postgres, redis, portal, environment, form, mail_dir)
+        current = Stack(
+            folder, postgres, redis, portal, environment, seeded["form"], mail_dir, partner_key=seeded["partner_key"]
+        )
         try:
             yield current
         finally:
@@ -518,6 +552,7 @@ class Visit:
     submit_latency: float = 0.0  # the POST alone
     body: bytes = b""  # the first 2 kB of a failure's page
     retry_after: str | None = None  # a failure's Retry-After header
+    handoff_id: str = ""  # an accepted hand-off: the id of the 201's body
 
 
 @dataclass(frozen=True)
@@ -539,11 +574,13 @@ def _letters(number: int) -> str:
 
 
 class Visitors:
-    """Simulated visitors of one portal; every sign-up gets a number, and with it its own identity."""
+    """Simulated visitors of one portal; every sign-up gets a number, and with it its own identity.
+    With `partner_key` they can also be a partner's system handing people off through the API."""
 
-    def __init__(self, port: int, form: dict) -> None:
+    def __init__(self, port: int, form: dict, partner_key: str = "") -> None:
         self.port = port
         self.form = form
+        self.partner_key = partner_key
         self._numbers = iter(range(10**8))
         self._lock = threading.Lock()
 
@@ -556,6 +593,15 @@ class Visitors:
             "first_name": f"Anna{_letters(number)}",
             "email": f"load.{number}@example.org",
             "phone": f"06 {10_000_000 + number:08d}"[-11:],
+        }
+
+    def handoff_identity(self, number: int) -> dict[str, str]:
+        """As the API wants them: a phone number without spaces (api.serializers)."""
+        return {
+            "first_name": f"Sanne{_letters(number)}",
+            "email": f"handoff.{number}@example.org",
+            "phone": f"06{20_000_000 + number:08d}"[-10:],
+            "partner_reference": f"WP-{number}",
         }
 
     def connection(self) -> http.client.HTTPConnection:
@@ -615,6 +661,37 @@ class Visitors:
             return form
         return self.submit(connection, form, identity, at, started)
 
+    def hand_off(self, connection: http.client.HTTPConnection, at: float, started: float) -> Visit:
+        """POST one hand-off to the API with the partner's key and a fresh Idempotency-Key, as the
+        welcome panel does; a 201 with status "received" is accepted."""
+        identity = self.handoff_identity(self.number())
+        body = json.dumps({**HANDOFF_BODY, **identity}).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Authorization": f"Bearer {self.partner_key}",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+        try:
+            connection.request("POST", HANDOFF, body=body, headers=headers)
+            response = connection.getresponse()
+            page = response.read()
+            done = time.perf_counter()
+        except (OSError, http.client.HTTPException) as error:
+            connection.close()
+            return Visit(at, time.perf_counter() - started, type(error).__name__, "", identity["email"])
+        handoff_id = ""
+        if response.status == 201:
+            with contextlib.suppress(ValueError, AttributeError):
+                answer = json.loads(page)
+                if answer.get("status") == "received":
+                    handoff_id = str(answer.get("id") or "")
+        if handoff_id:
+            return Visit(at, done - started, ACCEPTED, "", identity["email"], done - started, handoff_id=handoff_id)
+        outcome = str(response.status) if response.status != 201 else "201 without an id"
+        retry = response.headers.get("Retry-After")
+        return Visit(at, done - started, outcome, "hand-off", identity["email"], done - started, page[:2000], retry)
+
     def open_page(self, connection: http.client.HTTPConnection, at: float, started: float, path: str) -> Visit:
         try:
             connection.request("GET", path)
@@ -634,14 +711,15 @@ class Visitors:
         rate: float | None = None,
         path: str | None = None,
         post_only: bool = False,
+        handoff: bool = False,
         events: list[tuple[float, Callable[[], None]]] = (),
     ) -> Run:
         """`clients` threads for `seconds`: back to back (closed loop), or at `rate` visits per second
         (open loop, latency from the scheduled time, so a stall shows in full). `path`: GET that page
         instead of signing up. `post_only`: each thread (a connection) GETs the form once and then only
         POSTs, a new identity each time; a visit is the POST alone (a failed GET, or the GET again after
-        a 403, is part of the visit it comes before). `events`: (seconds after the start, action) run in
-        a thread of their own.
+        a 403, is part of the visit it comes before). `handoff`: a visit is one hand-off POSTed to the API
+        (`hand_off`). `events`: (seconds after the start, action) run in a thread of their own.
         """
         visits: list[Visit] = []
         lock = threading.Lock()
@@ -670,6 +748,8 @@ class Visitors:
                 at = scheduled - start
                 if path is not None:
                     mine.append(self.open_page(connection, at, scheduled, path))
+                elif handoff:
+                    mine.append(self.hand_off(connection, at, scheduled))
                 elif post_only:
                     if form is None:
                         fetched = self.fetch_form(connection, at, scheduled, "")
@@ -837,8 +917,8 @@ def followed_up(stack: Stack) -> int:
 
 
 def reset(stack: Stack) -> None:
-    """Empty the tables a scenario fills (the sign-up events go with the candidates), so that each
-    scenario is counted on its own."""
+    """Empty the tables a scenario fills (the sign-up events, contact moments and hand-offs go with the
+    candidates; the partner and its key stay), so that each scenario is counted on its own."""
     import psycopg
 
     # A worker may still be finishing the last sign-up of the scenario before: its transaction and
@@ -847,8 +927,9 @@ def reset(stack: Stack) -> None:
         try:
             with stack.connect() as connection:
                 connection.execute(
-                    "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, contactpunt_outboxmail, "
-                    "contactpunt_notification, django_session CASCADE"
+                    "TRUNCATE kandidaten_candidate, kandidaten_pendingsignup, kandidaten_contactmoment, "
+                    "api_handoff, api_apicall, contactpunt_outboxmail, contactpunt_notification, django_session "
+                    "CASCADE"
                 )
             break
         except psycopg.errors.DeadlockDetected:
@@ -984,6 +1065,130 @@ def _drain_remarks(done: Drain, mail: MailCheck) -> str:
     if mail.queued != mail.sent:
         remarks.append(f"{mail.queued} queued")
     return "".join(f" ({remark})" for remark in remarks)
+
+
+@dataclass
+class HandoffCheck:
+    """The hand-offs in the database against the 201s the partner got (api.handoffs.hand_off)."""
+
+    answered: int  # requests the server answered (any status): each must be one ApiCall row
+    accepted: int  # 201s with a hand-off id
+    rows: int  # Handoff rows
+    lost: int  # a 201's id without a Handoff row, or whose row has no candidate with the hand-off's e-mail
+    unconfirmed: int  # Handoff rows no 201 told of (a failure after commit)
+    duplicates: int  # an id in two 201s, a candidate with two hand-offs, an e-mail address as two candidates
+    contact_moments: int  # the partner's notes, one per hand-off
+    audit_rows: int  # "created" audit rows of the handed-off candidates
+    api_calls: int  # ApiCall rows of handoff_create
+    api_calls_created: int  # of which 201, naming the hand-off
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.lost == 0
+            and self.unconfirmed == 0
+            and self.duplicates == 0
+            and self.rows == self.accepted == self.contact_moments == self.audit_rows == self.api_calls_created
+            and self.api_calls == self.answered
+        )
+
+    @property
+    def note(self) -> str:
+        return (
+            f"hand-offs: {self.rows} rows for {self.accepted} accepted (201), {self.lost} lost, {self.duplicates} "
+            f"duplicates, {self.unconfirmed} stored without a 201; {self.contact_moments} contact moments, "
+            f"{self.audit_rows} audit rows, {self.api_calls} API calls logged ({self.api_calls_created} 201s) of "
+            f"{self.answered} answered: {'all as expected' if self.ok else 'NOT AS EXPECTED'}"
+        )
+
+
+def check_handoffs(stack: Stack, run: Run) -> HandoffCheck:
+    """Every accepted hand-off of `run` is one Handoff row with a candidate of its own (the e-mail address
+    it was sent with), its contact moment, its audit row and its ApiCall row; and nothing else is stored."""
+    accepted = Counter(visit.handoff_id for visit in run.accepted)
+    sent_with = {visit.handoff_id: visit.email for visit in run.accepted}
+    emails = sorted({visit.email for visit in run.visits if visit.email})
+    with stack.connect() as connection:
+        handoffs = connection.execute(
+            """
+            SELECT h.public_id::text, h.candidate_id, c.email FROM api_handoff h
+            LEFT JOIN kandidaten_candidate c ON c.id = h.candidate_id
+            """
+        ).fetchall()
+        twice = connection.execute(
+            "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM kandidaten_candidate "
+            "WHERE email = ANY(%s) GROUP BY email_key) AS counted",
+            [emails],
+        ).fetchone()[0]
+        candidate_ids = [row[1] for row in handoffs if row[1] is not None]
+        contact_moments = connection.execute(
+            "SELECT count(*) FROM kandidaten_contactmoment WHERE candidate_id = ANY(%s)", [candidate_ids]
+        ).fetchone()[0]
+        audit_rows = connection.execute(
+            """
+            SELECT count(*) FROM contactpunt_auditevent
+            WHERE object_type = 'kandidaten.candidate' AND action = 'create' AND object_id = ANY(%s)
+            """,
+            [candidate_ids],
+        ).fetchone()[0]
+        api_calls, api_calls_created = connection.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE status_code = 201 AND handoff_id IS NOT NULL)
+            FROM api_apicall WHERE operation = 'handoff_create'
+            """
+        ).fetchone()
+    stored_email = {public_id: email for public_id, _candidate, email in handoffs}
+    per_candidate = Counter(candidate for _id, candidate, _email in handoffs if candidate is not None)
+    answered = sum(visit.outcome == ACCEPTED or visit.outcome[:3].isdigit() for visit in run.visits)
+    return HandoffCheck(
+        answered=answered,
+        accepted=len(accepted),
+        rows=len(handoffs),
+        lost=sum(stored_email.get(handoff_id) != email for handoff_id, email in sent_with.items()),
+        unconfirmed=len(stored_email.keys() - accepted.keys()),
+        duplicates=sum(count - 1 for count in accepted.values())
+        + sum(count - 1 for count in per_candidate.values())
+        + int(twice),
+        contact_moments=contact_moments,
+        audit_rows=audit_rows,
+        api_calls=api_calls,
+        api_calls_created=api_calls_created,
+    )
+
+
+def scenario_handoff(
+    stack: Stack, visitors: Visitors, *, seconds: float, clients: int, drain_timeout: float = 900.0
+) -> tuple[Row, HandoffCheck, MailCheck]:
+    """Hand-offs through the API in a closed loop, as the intake: `clients` partner connections, each
+    POSTing hand-offs back to back (a new person and a new Idempotency-Key each), with no Celery worker
+    running: the request registers the candidate, and its follow-up (queued on commit, as a sign-up's)
+    waits in Redis. Then the worker starts and works through them; the notes say how fast, and whether
+    every mail (a confirmation and a notice per hand-off) went out exactly once."""
+    if stack.worker is not None:
+        stack.worker.stop()
+        stack.worker = None
+    reset(stack)
+    visitors.run(seconds=2, clients=clients, handoff=True)  # warm-up: connections, the key, caches
+    reset(stack)
+    purge_tasks(stack)  # the warm-up's follow-ups: their candidates are gone
+    run = measure(stack, lambda: visitors.run(seconds=seconds, clients=clients, handoff=True))
+    row = Row("hand-off (API POST)", run, run.visits, run.seconds, stored=stored(stack, run))
+    check = check_handoffs(stack, run)
+    row.notes.append(check.note)
+    row.notes.append(f"stored without a contact consent or a sign-up event: {row.stored.incomplete}; {row.stored.note}")
+
+    worker = stack.start_worker()
+    worker_cpu = tree_cpu(worker.pid)
+    done = drain(stack, always=False, timeout=drain_timeout, interval=0.5)
+    worker_cpu = tree_cpu(worker.pid) - worker_cpu
+    mail = check_mail(stack, done.seconds)
+    count = followed_up(stack)
+    row.notes.append(
+        f"the worker then followed up {count} hand-offs and sent {mail.sent} mails in {done.seconds:.1f} s "
+        f"({count / max(done.seconds, 0.001):.1f} hand-offs/s; {2 * check.accepted} mails expected), "
+        f"{mail.duplicates} twice, {mail.missing} missing{_drain_remarks(done, mail)}; its CPU {worker_cpu:.1f} s"
+    )
+    return row, check, mail
 
 
 def scenario_trivial(stack: Stack, visitors: Visitors, *, seconds: float, clients: int) -> Row:
@@ -1215,16 +1420,24 @@ EXPLANATION = """\
 visits: simulated visitors. intake (POST only): each visitor's connection GETs the form once (the CSRF cookie
 and token), then POSTs intakes back to back, a new identity each; a visit is the POST. intake (GET + POST): a
 visit GETs the form and POSTs it (the thank-you page is not fetched). No Celery worker runs during either: a
-sign-up stores the candidate, its consents and its sign-up event and queues one follow-up task on commit (the
+sign-up is stored as it came in (a pending sign-up) and queues one task on commit (the registration, then the
 confirmation, the coordinator's notice, matching), which waits in Redis; after both rows the worker starts and
-works through them ("the worker then followed up"). ok/s: accepted (302 to the thank-you page, or 200 for a
-page) per second; latency: the whole visit, at a fixed rate from its scheduled time; stored: candidates in the
-database; lost: accepted but not stored; "not followed up": sign-up events whose follow-up has not run yet.
-The fault bursts run with the worker; afterwards they wait until every sign-up is followed up and every mail
-sent (the sweeps, of the sign-ups and then of the outbox, as beat sends them), and every mail is checked
-against the mail folder: "twice" and "missing" must be 0. CPU s: CPU seconds during the run of gunicorn
+works through them ("the worker then registered and followed up"). hand-off (API POST): a partner's
+connection POSTs JSON to /api/v1/aanmeldingen/ with its key and a fresh Idempotency-Key, back to back, a new
+person each; a visit is the POST. The request registers the candidate (the Handoff row, the candidate with its
+consents and sign-up event, the contact moment of the partner's notes, the audit row, the ApiCall row) and
+queues the follow-up, which the worker then works through; "lost", "duplicates" and "stored without a 201" of
+the hand-offs must be 0. ok/s: accepted (302 to the thank-you page, 201 for a hand-off, 200 for a page) per
+second; latency: the whole visit, at a fixed rate from its scheduled time; stored: candidates (and pending
+sign-ups) in the database; lost: accepted but not stored; "not followed up": sign-up events whose follow-up has
+not run yet. The fault bursts run with the worker; afterwards they wait until every sign-up is followed up and
+every mail sent (the sweeps, of the sign-ups and then of the outbox, as beat sends them), and every mail is
+checked against the mail folder: "twice" and "missing" must be 0. CPU s: CPU seconds during the run of gunicorn
 (master + workers), PostgreSQL (all backends), Redis, the Celery worker and this load generator. Other
 processes on the machine are not counted: compare the load average."""
+
+
+SCENARIOS = ("intake", "handoff", "trivial", "postgres", "redis")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1236,9 +1449,15 @@ def main(argv: list[str] | None = None) -> int:
     # Well below what the machine takes (a closed loop measures that): a fault must not meet an overload.
     parser.add_argument("--fault-rate", type=float, default=8.0, help="sign-ups per second in the fault bursts")
     parser.add_argument("--outage", type=float, default=60.0, help="seconds Redis is down")
-    parser.add_argument("--only", default="intake,trivial,postgres,redis", help="scenarios to run, comma-separated")
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help=f"scenarios to run, comma-separated, of {','.join(SCENARIOS)}",
+    )
     arguments = parser.parse_args(argv)
     chosen = set(arguments.only.split(","))
+    if chosen - set(SCENARIOS):
+        parser.error(f"unknown scenario(s) {', '.join(sorted(chosen - set(SCENARIOS)))}: choose from {SCENARIOS}")
 
     print(
         f"Load on {os.cpu_count()} cores (load average before: {os.getloadavg()[0]:.1f}): gunicorn with 2 "
@@ -1250,10 +1469,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows: list[Row] = []
     with stack(worker_class=arguments.worker_class, threads=arguments.threads) as current:
-        visitors = Visitors(current.portal.port, current.form)
+        visitors = Visitors(current.portal.port, current.form, current.partner_key)
         try:
             if "intake" in chosen:
                 rows.extend(scenario_intake(current, visitors, seconds=arguments.duration, clients=arguments.clients))
+            if "handoff" in chosen:
+                row, _check, _mail = scenario_handoff(
+                    current, visitors, seconds=arguments.duration, clients=arguments.clients
+                )
+                rows.append(row)
             if "trivial" in chosen:
                 rows.append(scenario_trivial(current, visitors, seconds=arguments.duration, clients=arguments.clients))
             if "postgres" in chosen:
@@ -1280,6 +1504,7 @@ def main(argv: list[str] | None = None) -> int:
     intakes = {row.scenario: row for row in rows if row.scenario.startswith("intake")}
     post_only, get_and_post = intakes.get("intake (POST only)"), intakes.get("intake (GET + POST)")
     trivial = next((row for row in rows if row.scenario.startswith("page")), None)
+    handoff = next((row for row in rows if row.scenario.startswith("hand-off")), None)
     if trivial and post_only:
         print(
             f"\nIntake submissions per second / {TRIVIAL} views per second: {post_only.rate / trivial.rate:.2f} "
@@ -1290,13 +1515,26 @@ def main(argv: list[str] | None = None) -> int:
                 else ""
             )
         )
-    for row in intakes.values():
+    if handoff and trivial:
+        print(f"Hand-offs per second / {TRIVIAL} views per second: {handoff.rate / trivial.rate:.2f}")
+    if handoff and (post_only or get_and_post):
+        print(
+            "hand-offs/s ÷ intake submissions/s = "
+            + "; ".join(
+                f"{handoff.rate / row.rate:.2f}× ({row.scenario})"
+                for row in (post_only, get_and_post)
+                if row and row.rate
+            )
+            + " (a hand-off registers the candidate in the request; an intake stores a pending sign-up)"
+        )
+    for row in [*intakes.values(), *([handoff] if handoff else [])]:
         cpu = row.run.cpu
         server = cpu.get("gunicorn", 0) + cpu.get("postgres", 0) + cpu.get("redis", 0)
         per_visit = server / max(1, len(row.run.accepted)) * 1000
+        what = "hand-off" if row is handoff else "sign-up"
         print(
-            f"Server-side CPU per sign-up, {row.scenario} (gunicorn + PostgreSQL + Redis): {per_visit:.1f} ms, so "
-            f"at most {os.cpu_count() * 1000 / max(per_visit, 0.001):.0f} sign-ups/s on {os.cpu_count()} otherwise "
+            f"Server-side CPU per {what}, {row.scenario} (gunicorn + PostgreSQL + Redis): {per_visit:.1f} ms, so "
+            f"at most {os.cpu_count() * 1000 / max(per_visit, 0.001):.0f} {what}s/s on {os.cpu_count()} otherwise "
             "idle cores (the follow-ups by the worker not counted)."
         )
     print("\n" + EXPLANATION)

@@ -29,7 +29,7 @@ NOT_CHECKED = "positive_data_acceptance,negative_data_rejection"
 def test_the_live_schema_holds_for_every_generated_request(live_server, region_a, capsys):
     _partner, key = partner_key(name="Schemathesis", slug="schemathesis", rate_limit="100000/min")
 
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603
         [
             str(ST),
             "run",
