@@ -20,12 +20,7 @@ class PartnerForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    webhook_url = forms.URLField(
-        label=_("webhook address"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("Receives a signed POST when a hand-off's status changes; empty for no webhooks."),
-    )
+    webhook_url = Partner._meta.get_field("webhook_url").formfield(assume_scheme="https")
     new_webhook_secret = forms.BooleanField(
         label=_("Make a new webhook secret"),
         required=False,

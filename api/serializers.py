@@ -9,13 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from contactpunt.models import EducationLevel
+from kandidaten.forms import CandidateDetailsForm, ConsentFormMixin
 from kandidaten.models import Candidate, Channel
 from werkgevers.models import Offer
 
-from .handoffs import NOTES_LENGTH, handoff_status
+from .handoffs import NOTES_LENGTH, HandoffForm, handoff_status
 from .models import Handoff, HandoffStatus
 
-REQUIRED = ("first_name", "last_name", "email", "phone", "postcode", "situation", "education_level", "max_travel_km")
+# What the form requires of a candidate's details (the source it fills in with the partner's).
+REQUIRED = [
+    name for name in CandidateDetailsForm.Meta.fields if HandoffForm.base_fields[name].required and name != "source"
+]
 
 
 class HandoffRequestSerializer(serializers.ModelSerializer):
@@ -45,30 +49,10 @@ class HandoffRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Candidate
+        # The intake's own fields, in its order, then the partner's.
         fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "postcode",
-            "place",
-            "situation",
-            "education_level",
-            "diplomas",
-            "diploma_abroad",
-            "diploma_outdated",
-            "target_groups",
-            "branches",
-            "functions",
-            "next_steps",
-            "hours_per_week",
-            "max_travel_km",
-            "support_needs",
-            "source",
-            "message",
-            "consent_contact",
-            "consent_share_with_employers",
-            "consent_campaign_news",
+            *CandidateDetailsForm.Meta.fields,
+            *ConsentFormMixin.base_fields,
             "conversation_notes",
             "conversation_channel",
             "partner_reference",

@@ -96,7 +96,9 @@ def queue_for_candidate(candidate_id: int) -> int:
 
 
 def _candidate_status_as_handoff_status():
+    """handoff_status in SQL: an erased or merged-away person counts as closed."""
     return Case(
+        When(candidate__erased_at__isnull=False, then=Value(str(HandoffStatus.CLOSED))),
         *(When(candidate__status=status, then=Value(str(told))) for status, told in STATUS_OF_CANDIDATE.items()),
         default=Value(str(HandoffStatus.CLOSED)),
         output_field=CharField(),

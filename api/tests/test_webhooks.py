@@ -149,3 +149,13 @@ def test_the_sweep_finds_a_change_made_in_bulk(candidate, receiver):
     assert Handoff.objects.get().reported_status == "closed"
     webhooks.sweep()
     assert len(receiver.received) == 1
+
+
+def test_an_erased_person_is_reported_closed_once(candidate, receiver):
+    Candidate.objects.filter(pk=candidate.pk).update(erased_at=timezone.now())
+
+    webhooks.sweep()
+    webhooks.sweep()
+
+    assert [json.loads(body)["handoff"]["status"] for _headers, body in receiver.received] == ["closed"]
+    assert webhooks.reconcile() == 0
